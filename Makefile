@@ -7,9 +7,10 @@ STAMP     := $(VENV)/.installed
 BOOK_HTML := _build/html
 SHELL     := /bin/bash
 
-# MXNet 1.9.1 needs numpy < 1.24, which has wheels only for Python 3.9-3.11.
-PY_OK := import sys; sys.exit(not ((3, 9) <= sys.version_info[:2] <= (3, 11)))
-find_python = $(firstword $(foreach p,python3.11 python3.10 python3.9 python3,\
+# MXNet 1.9.1 needs numpy < 1.24, which has no wheels past Python 3.11, and
+# requirements.txt pins releases resolved for Python 3.11.
+PY_OK := import sys; sys.exit(sys.version_info[:2] != (3, 11))
+find_python = $(firstword $(foreach p,python3.11 python3,\
 	$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c '$(PY_OK)' 2>/dev/null && echo $(p))))
 
 .PHONY: help setup book test unit notebooks lint outputs bench browser clean
@@ -30,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@if [ ! -x $(BIN)/python ]; then \
 		py="$(call find_python)"; \
 		if [ -z "$$py" ]; then \
-			echo "No Python 3.9-3.11 found: MXNet 1.9.1 needs numpy < 1.24, which has no wheels for newer Pythons. Install Python 3.11 and run make again."; \
+			echo "No Python 3.11 found: MXNet 1.9.1 needs numpy < 1.24, which has no wheels past Python 3.11, so install Python 3.11 (e.g. apt-get install python3.11-venv) and run make again."; \
 			exit 1; fi; \
 		echo "Creating $(VENV) with $$py"; \
 		$$py -m venv $(VENV); fi
