@@ -4,6 +4,39 @@ Each topic lives in its own module; this file re-exports the public names so
 that notebooks can write ``d2l.corr2d`` or ``d2l.try_gpu()``.
 """
 
+from .convolution import (
+    Conv2D,
+    comp_conv2d,
+    corr2d,
+    corr2d_loop,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_1x1,
+)
 from .devices import cpu, gpu, num_gpus, try_all_gpus, try_gpu
+from .plotting import plot, set_figsize, show_heatmaps, show_images
+from .pooling import pool2d
+from .shapes import conv_output_shape
+from .timing import Timer
 
-__all__ = ["cpu", "gpu", "num_gpus", "try_all_gpus", "try_gpu"]
+__all__ = [
+    "Conv2D",
+    "Timer",
+    "comp_conv2d",
+    "conv_output_shape",
+    "corr2d",
+    "corr2d_loop",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "corr2d_multi_in_out_1x1",
+    "cpu",
+    "gpu",
+    "num_gpus",
+    "plot",
+    "pool2d",
+    "set_figsize",
+    "show_heatmaps",
+    "show_images",
+    "try_all_gpus",
+    "try_gpu",
+]

@@ -1,0 +1,100 @@
+"""Argument checks shared by every public helper.
+
+Each check raises ``ValueError`` with a message of one shape: the argument's
+name in backticks, what it must be, and what was given, for example
+"`K` must be 2-D, got shape (2, 2, 2)".
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any, Sequence, Tuple, Union
+
+import mxnet as mx
+
+IntPair = Union[int, Tuple[int, int]]
+
+
+def _fail(name: str, requirement: str, got: str) -> None:
+    raise ValueError(f"`{name}` must be {requirement}, got {got}")
+
+
+def ndarray(name: str, value: Any) -> mx.nd.NDArray:
+    """Return ``value`` if it is an NDArray, else raise naming its type."""
+    if not isinstance(value, mx.nd.NDArray):
+        _fail(name, "an mxnet NDArray", f"{type(value).__name__}")
+    return value
+
+
+def ndim(name: str, value: mx.nd.NDArray, expected: int) -> mx.nd.NDArray:
+    """Check that ``value`` is an NDArray with ``expected`` dimensions."""
+    ndarray(name, value)
+    if value.ndim != expected:
+        _fail(name, f"{expected}-D", f"shape {tuple(value.shape)}")
+    return value
+
+
+def same_context(name: str, value: mx.nd.NDArray, ref_name: str, ref: Any) -> None:
+    """Check that two arrays live on one context (MXNet cannot mix them)."""
+    if value.context != ref.context:
+        _fail(name, f"on `{ref_name}`'s context {ref.context}", f"{value.context}")
+
+
+def is_int(value: Any) -> bool:
+    """True for Python and NumPy integers, False for bools and everything else."""
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def pair(name: str, value: Any, minimum: int = 1) -> Tuple[int, int]:
+    """Turn an int or a pair of ints into a pair, each at least ``minimum``.
+
+    ``minimum=1`` is used for sizes and strides, ``minimum=0`` for padding.
+    """
+    kind = "positive" if minimum == 1 else "non-negative"
+    requirement = f"a {kind} int or a pair of {kind} ints"
+    if is_int(value):
+        values = (int(value), int(value))
+    elif (
+        isinstance(value, Sequence)
+        and not isinstance(value, str)
+        and len(value) == 2
+        and all(is_int(v) for v in value)
+    ):
+        values = (int(value[0]), int(value[1]))
+    else:
+        _fail(name, requirement, repr(value))
+    if min(values) < minimum:
+        _fail(name, requirement, repr(value))
+    return values
+
+
+def fits(
+    name: str, window: Tuple[int, int], input_name: str, size: Tuple[int, int]
+) -> None:
+    """Check that a kernel or window is no larger than the (padded) input."""
+    if window[0] > size[0] or window[1] > size[1]:
+        _fail(
+            name,
+            f"no larger than {input_name} {tuple(size)}",
+            f"{tuple(window)}",
+        )
+
+
+def one_of(name: str, value: Any, allowed: Sequence[str]) -> str:
+    """Check that ``value`` is one of the ``allowed`` strings."""
+    if value not in allowed:
+        options = " or ".join(repr(a) for a in allowed)
+        _fail(name, options, repr(value))
+    return value
+
+
+def channels(
+    name: str, count: int, ref_name: str, ref_count: int, axis_desc: str
+) -> None:
+    """Check that two channel counts agree."""
+    if count != ref_count:
+        _fail(
+            name,
+            f"{axis_desc} equal to the {ref_count} channels of `{ref_name}`",
+            f"{count}",
+        )

@@ -1,0 +1,309 @@
+"""Two-dimensional cross-correlation, from the teaching loop to channels.
+
+The fast helpers loop over kernel offsets ``(a, b)``, never over output
+positions: output ``Y`` is the sum over ``(a, b)`` of ``K[a, b]`` times the
+input shifted by ``(a, b)``. Nothing is written in place, so
+``autograd`` can differentiate every helper here except ``corr2d_loop``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Tuple, Union
+
+import mxnet as mx
+from mxnet import nd
+from mxnet.gluon import nn
+
+from . import _checks
+from .shapes import conv_output_shape  # noqa: F401  (also importable from here)
+
+__all__ = [
+    "corr2d",
+    "corr2d_loop",
+    "Conv2D",
+    "comp_conv2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "corr2d_multi_in_out_1x1",
+]
+
+
+def _output_size(
+    X_name: str, X_hw: Tuple[int, int], K_name: str, K_hw: Tuple[int, int]
+) -> Tuple[int, int]:
+    """Return ``(h - k_h + 1, w - k_w + 1)`` after checking the kernel fits."""
+    _checks.fits(K_name, K_hw, f"`{X_name}`'s height and width", X_hw)
+    return X_hw[0] - K_hw[0] + 1, X_hw[1] - K_hw[1] + 1
+
+
+def _shifted(X: nd.NDArray, a: int, b: int, oh: int, ow: int) -> nd.NDArray:
+    """Return the ``oh x ow`` window of the last two axes starting at ``(a, b)``.
+
+    One ``slice_axis`` per axis: MXNet slices a single axis several times
+    faster than it slices two axes in one ``slice`` call.
+    """
+    rows = nd.slice_axis(X, axis=-2, begin=a, end=a + oh)
+    return nd.slice_axis(rows, axis=-1, begin=b, end=b + ow)
+
+
+def corr2d(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """Cross-correlate a 2-D input ``X`` with a 2-D kernel ``K``.
+
+    Vectorized: one multiply-and-add per kernel entry, each over the whole
+    shifted input, with no in-place writes, so ``autograd`` can
+    differentiate the result with respect to both ``X`` and ``K``.
+
+    Parameters
+    ----------
+    X : NDArray, shape (h, w)
+        Input.
+    K : NDArray, shape (k_h, k_w)
+        Kernel, on ``X``'s context and no larger than ``X``.
+
+    Returns
+    -------
+    NDArray, shape (h - k_h + 1, w - k_w + 1), on ``X``'s context.
+
+    Examples
+    --------
+    >>> X = nd.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    >>> K = nd.array([[0, 1], [2, 3]])
+    >>> corr2d(X, K).asnumpy().tolist()
+    [[19.0, 25.0], [37.0, 43.0]]
+    """
+    _checks.ndim("X", X, 2)
+    _checks.ndim("K", K, 2)
+    _checks.same_context("K", K, "X", X)
+    kh, kw = K.shape
+    oh, ow = _output_size("X", X.shape, "K", K.shape)
+    # K[a, b] stays an NDArray (shape (1, 1)) so the gradient reaches K.
+    terms = [
+        nd.broadcast_mul(_shifted(X, a, b, oh, ow), K[a, b].reshape((1, 1)))
+        for a in range(kh)
+        for b in range(kw)
+    ]
+    return nd.add_n(*terms)
+
+
+def corr2d_loop(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """Cross-correlate ``X`` with ``K`` one output element at a time.
+
+    The teaching version: it fills ``Y[i, j]`` in place, which is easy to
+    read but slow, and which ``autograd.record`` refuses (MXNet raises an
+    ``MXNetError`` about in-place operations). Use ``corr2d`` to train.
+
+    Parameters
+    ----------
+    X : NDArray, shape (h, w)
+    K : NDArray, shape (k_h, k_w)
+
+    Returns
+    -------
+    NDArray, shape (h - k_h + 1, w - k_w + 1), on ``X``'s context.
+
+    Examples
+    --------
+    >>> X = nd.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    >>> K = nd.array([[0, 1], [2, 3]])
+    >>> corr2d_loop(X, K).asnumpy().tolist()
+    [[19.0, 25.0], [37.0, 43.0]]
+    """
+    _checks.ndim("X", X, 2)
+    _checks.ndim("K", K, 2)
+    _checks.same_context("K", K, "X", X)
+    h, w = K.shape
+    oh, ow = _output_size("X", X.shape, "K", K.shape)
+    Y = nd.zeros((oh, ow), ctx=X.context, dtype=X.dtype)
+    for i in range(oh):
+        for j in range(ow):
+            Y[i, j] = (X[i : i + h, j : j + w] * K).sum()
+    return Y
+
+
+class Conv2D(nn.Block):
+    """A 2-D convolutional layer built on ``corr2d``: one kernel and a bias.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+        Shape of the ``weight`` parameter (random-uniform initialization);
+        ``bias`` has shape (1,) and starts at zero.
+
+    Examples
+    --------
+    >>> layer = Conv2D(kernel_size=(1, 2))
+    >>> layer.initialize()
+    >>> layer(nd.ones((3, 4))).shape
+    (3, 3)
+    """
+
+    def __init__(self, kernel_size: Union[int, Tuple[int, int]], **kwargs) -> None:
+        super().__init__(**kwargs)
+        shape = _checks.pair("kernel_size", kernel_size)
+        self.weight = self.params.get("weight", shape=shape, init=mx.init.Uniform())
+        self.bias = self.params.get("bias", shape=(1,), init=mx.init.Zero())
+
+    def forward(self, x: nd.NDArray) -> nd.NDArray:
+        """Return ``corr2d(x, weight) + bias`` on ``x``'s context."""
+        _checks.ndim("x", x, 2)
+        ctx = x.context
+        return corr2d(x, self.weight.data(ctx)) + self.bias.data(ctx)
+
+
+def _params_on(block: nn.Block, ctx: mx.Context) -> None:
+    """Initialize ``block``'s parameters on ``ctx`` or move them there.
+
+    Already-initialized parameters keep their values (no re-initialization
+    and no "already initialized" warning).
+    """
+    for param in block.collect_params().values():
+        try:
+            contexts = param.list_ctx()
+        except RuntimeError:  # not initialized yet
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                param.initialize(ctx=ctx)
+            continue
+        if ctx not in contexts:
+            param.reset_ctx(ctx)
+
+
+def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
+    """Apply a Gluon convolution layer to a 2-D input and return a 2-D output.
+
+    Initializes the layer on ``X``'s context (an initialized layer keeps its
+    parameters), adds the batch and channel axes that Gluon expects, and
+    removes them from the result.
+
+    Parameters
+    ----------
+    conv2d : gluon Block
+        A layer taking (batch, channel, h, w) input with one output channel,
+        e.g. ``nn.Conv2D(1, kernel_size=3, padding=1)``.
+    X : NDArray, shape (h, w)
+
+    Returns
+    -------
+    NDArray, 2-D, on ``X``'s context.
+
+    Examples
+    --------
+    >>> conv2d = nn.Conv2D(1, kernel_size=3, padding=1)
+    >>> comp_conv2d(conv2d, nd.ones((8, 8))).shape
+    (8, 8)
+    """
+    if not isinstance(conv2d, nn.Block):
+        raise ValueError(f"`conv2d` must be a gluon Block, got {type(conv2d).__name__}")
+    _checks.ndim("X", X, 2)
+    _params_on(conv2d, X.context)
+    Y = conv2d(X.reshape((1, 1) + X.shape))
+    return Y.reshape(Y.shape[2:])
+
+
+def _im2col(X: nd.NDArray, kh: int, kw: int) -> nd.NDArray:
+    """Stack the ``kh * kw`` shifted windows of a (c, h, w) input.
+
+    Returns shape (c * kh * kw, oh * ow), rows ordered like a (c, kh, kw)
+    kernel flattened, so one matrix product does the whole correlation.
+    """
+    c, h, w = X.shape
+    oh, ow = h - kh + 1, w - kw + 1
+    views = [_shifted(X, a, b, oh, ow) for a in range(kh) for b in range(kw)]
+    return nd.stack(*views, axis=1).reshape((c * kh * kw, oh * ow))
+
+
+def _check_multi(X: nd.NDArray, K: nd.NDArray, K_ndim: int) -> Tuple[int, int]:
+    """Shared checks of the multi-channel helpers; return ``(oh, ow)``."""
+    _checks.ndim("X", X, 3)
+    _checks.ndim("K", K, K_ndim)
+    _checks.same_context("K", K, "X", X)
+    c_axis = K_ndim - 3
+    _checks.channels("K", K.shape[c_axis], "X", X.shape[0], f"axis {c_axis} of")
+    return _output_size("X", X.shape[1:], "K", K.shape[-2:])
+
+
+def corr2d_multi_in(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """Cross-correlate a multi-channel input and sum over the channels.
+
+    Parameters
+    ----------
+    X : NDArray, shape (c_i, h, w)
+    K : NDArray, shape (c_i, k_h, k_w)
+
+    Returns
+    -------
+    NDArray, shape (h - k_h + 1, w - k_w + 1), on ``X``'s context.
+
+    Examples
+    --------
+    >>> X = nd.array([[[0, 1, 2], [3, 4, 5], [6, 7, 8]],
+    ...               [[1, 2, 3], [4, 5, 6], [7, 8, 9]]])
+    >>> K = nd.array([[[0, 1], [2, 3]], [[1, 2], [3, 4]]])
+    >>> corr2d_multi_in(X, K).asnumpy().tolist()
+    [[56.0, 72.0], [104.0, 120.0]]
+    """
+    _check_multi(X, K, 3)
+    return corr2d_multi_in_out(X, K.expand_dims(0)).reshape(
+        (X.shape[1] - K.shape[1] + 1, X.shape[2] - K.shape[2] + 1)
+    )
+
+
+def corr2d_multi_in_out(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """Cross-correlate a multi-channel input with one kernel per output channel.
+
+    The shifted windows of all channels are stacked (im2col) and multiplied
+    by the flattened kernels in a single matrix product.
+
+    Parameters
+    ----------
+    X : NDArray, shape (c_i, h, w)
+    K : NDArray, shape (c_o, c_i, k_h, k_w)
+
+    Returns
+    -------
+    NDArray, shape (c_o, h - k_h + 1, w - k_w + 1), on ``X``'s context.
+
+    Examples
+    --------
+    >>> X = nd.arange(18).reshape((2, 3, 3))
+    >>> K = nd.ones((3, 2, 2, 2))
+    >>> corr2d_multi_in_out(X, K).shape
+    (3, 2, 2)
+    """
+    oh, ow = _check_multi(X, K, 4)
+    c_o, c_i, kh, kw = K.shape
+    cols = _im2col(X, kh, kw)
+    Y = nd.dot(K.reshape((c_o, c_i * kh * kw)), cols)
+    return Y.reshape((c_o, oh, ow))
+
+
+def corr2d_multi_in_out_1x1(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """A 1x1 convolution as one matrix product over the channel axis.
+
+    Parameters
+    ----------
+    X : NDArray, shape (c_i, h, w)
+    K : NDArray, shape (c_o, c_i, 1, 1)
+
+    Returns
+    -------
+    NDArray, shape (c_o, h, w), on ``X``'s context.
+
+    Examples
+    --------
+    >>> X = nd.ones((3, 2, 2))
+    >>> K = nd.arange(6).reshape((2, 3, 1, 1))
+    >>> corr2d_multi_in_out_1x1(X, K)[:, 0, 0].asnumpy().tolist()
+    [3.0, 12.0]
+    """
+    _check_multi(X, K, 4)
+    if K.shape[2:] != (1, 1):
+        raise ValueError(
+            f"`K` must have 1x1 kernels (shape (c_o, c_i, 1, 1)), "
+            f"got shape {tuple(K.shape)}"
+        )
+    c_i, h, w = X.shape
+    c_o = K.shape[0]
+    Y = nd.dot(K.reshape((c_o, c_i)), X.reshape((c_i, h * w)))
+    return Y.reshape((c_o, h, w))

@@ -1,0 +1,255 @@
+"""Plotting helpers: line plots, heat maps of small arrays, image grids.
+
+These functions only draw; every computation happens before they are
+called. They accept NDArrays or NumPy arrays and return the Matplotlib
+objects they make, so a notebook can adjust or test them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, Tuple
+
+import matplotlib.pyplot as plt
+import numpy as np
+from mxnet import nd
+
+__all__ = ["set_figsize", "plot", "show_heatmaps", "show_images", "HEATMAP_CMAP"]
+
+#: One colormap for every heat map in the book, so colours mean the same
+#: thing on every page.
+HEATMAP_CMAP = "Blues"
+
+#: Largest array (rows or columns) whose values are written in its cells.
+ANNOTATE_MAX = 12
+
+
+def _to_numpy(array: Any) -> np.ndarray:
+    """Return a NumPy copy of an NDArray, a NumPy array or a nested list."""
+    if isinstance(array, nd.NDArray):
+        return array.asnumpy()
+    return np.asarray(array)
+
+
+def set_figsize(figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
+    """Set the default figure size (inches) for the figures that follow.
+
+    Examples
+    --------
+    >>> set_figsize((4, 3))
+    >>> tuple(plt.rcParams["figure.figsize"])
+    (4.0, 3.0)
+    >>> set_figsize()
+    """
+    plt.rcParams["figure.figsize"] = figsize
+
+
+def _has_one_axis(X: Any) -> bool:
+    """True if ``X`` is one series (a 1-D array or a flat list of numbers)."""
+    if isinstance(X, nd.NDArray):
+        return X.ndim == 1
+    if isinstance(X, np.ndarray):
+        return X.ndim == 1
+    return isinstance(X, (list, tuple)) and not hasattr(X[0], "__len__")
+
+
+def plot(
+    X: Any,
+    Y: Any = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    legend: Sequence[str] | None = None,
+    xlim: Tuple[float, float] | None = None,
+    ylim: Tuple[float, float] | None = None,
+    xscale: str = "linear",
+    yscale: str = "linear",
+    fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
+    figsize: Tuple[float, float] | None = None,
+    axes: plt.Axes | None = None,
+) -> plt.Axes:
+    """Plot one or more series against ``X`` and return the Axes.
+
+    Parameters
+    ----------
+    X : array or list of arrays
+        x values, shared by every series or one per series. With ``Y``
+        omitted, ``X`` holds the y values and x runs 0, 1, 2, ...
+    Y : array or list of arrays, optional
+        The series to draw.
+    xlabel, ylabel, legend, xlim, ylim, xscale, yscale
+        Passed to the Axes.
+    fmts : sequence of str
+        Matplotlib format strings, used in turn.
+    figsize : (float, float), optional
+        Size of a new figure; ignored when ``axes`` is given.
+    axes : Axes, optional
+        Draw here instead of on a new figure.
+
+    Examples
+    --------
+    >>> ax = plot([0, 1, 2], [[0, 1, 4], [0, 1, 8]], legend=["x^2", "x^3"])
+    >>> len(ax.lines)
+    2
+    >>> plt.close(ax.figure)
+    """
+    if axes is None:
+        _, axes = plt.subplots(figsize=figsize)
+    if Y is None:
+        X, Y = [[]], X
+    if _has_one_axis(X):
+        X = [X]
+    if _has_one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    for x, y, fmt in zip(X, Y, _cycle(fmts, len(Y))):
+        y = _to_numpy(y)
+        if len(x):
+            axes.plot(_to_numpy(x), y, fmt)
+        else:
+            axes.plot(y, fmt)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    if xlim is not None:
+        axes.set_xlim(xlim)
+    if ylim is not None:
+        axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid(True)
+    return axes
+
+
+def _cycle(items: Sequence[str], n: int) -> list:
+    """Repeat ``items`` until there are ``n`` of them."""
+    return [items[i % len(items)] for i in range(n)]
+
+
+def _format_value(value: float) -> str:
+    """Write integers without decimals and other numbers with two."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}"
+
+
+def _annotate(ax: plt.Axes, A: np.ndarray, image: Any) -> None:
+    """Write each value of ``A`` in its cell, dark or light for contrast."""
+    norm = image.norm
+    for (i, j), value in np.ndenumerate(A):
+        shade = norm(value) if norm.vmax > norm.vmin else 0.0
+        color = "white" if shade > 0.6 else "black"
+        ax.text(j, i, _format_value(value), ha="center", va="center", color=color)
+
+
+def show_heatmaps(
+    arrays: Any,
+    titles: Sequence[str] | None = None,
+    annotate: bool = True,
+    cmap: str = HEATMAP_CMAP,
+    figsize: Tuple[float, float] | None = None,
+    colorbar: bool = False,
+) -> plt.Figure:
+    """Draw 2-D arrays side by side as heat maps and return the Figure.
+
+    Each panel gets a title (``titles`` or "array 0", "array 1", ...) and
+    integer row and column ticks; values are written in the cells when
+    ``annotate`` is true and the array is at most 12 x 12.
+
+    Parameters
+    ----------
+    arrays : 2-D array or sequence of 2-D arrays (NDArray or NumPy)
+    titles : sequence of str, optional
+    annotate : bool, default True
+    cmap : str, default ``HEATMAP_CMAP``
+    figsize : (float, float), optional
+        Defaults to 2.2 inches per panel.
+    colorbar : bool, default False
+        Add a colour bar to each panel.
+
+    Examples
+    --------
+    >>> fig = show_heatmaps([nd.ones((2, 2)), nd.zeros((3, 3))], ["X", "Y"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['X', 'Y']
+    >>> plt.close(fig)
+    """
+    if isinstance(arrays, (nd.NDArray, np.ndarray)) and arrays.ndim == 2:
+        arrays = [arrays]
+    matrices = [_to_numpy(a) for a in arrays]
+    for i, A in enumerate(matrices):
+        if A.ndim != 2:
+            raise ValueError(f"`arrays[{i}]` must be 2-D, got shape {A.shape}")
+    if titles is None:
+        titles = [f"array {i}" for i in range(len(matrices))]
+    if len(titles) != len(matrices):
+        raise ValueError(
+            f"`titles` must have one entry per array ({len(matrices)}), "
+            f"got {len(titles)}"
+        )
+    n = len(matrices)
+    if figsize is None:
+        figsize = (2.2 * n, 2.2)
+    fig, axes = plt.subplots(1, n, figsize=figsize, squeeze=False)
+    for ax, A, title in zip(axes[0], matrices, titles):
+        image = ax.imshow(A, cmap=cmap)
+        ax.set_title(title)
+        ax.set_xticks(range(A.shape[1]) if A.shape[1] <= ANNOTATE_MAX else [])
+        ax.set_yticks(range(A.shape[0]) if A.shape[0] <= ANNOTATE_MAX else [])
+        if annotate and max(A.shape) <= ANNOTATE_MAX:
+            _annotate(ax, A, image)
+        if colorbar:
+            fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    fig.tight_layout()
+    return fig
+
+
+def show_images(
+    images: Any,
+    titles: Sequence[str] | None = None,
+    cmap: str = "gray",
+    figsize: Tuple[float, float] | None = None,
+) -> plt.Figure:
+    """Show images in one row, without axes, and return the Figure.
+
+    Parameters
+    ----------
+    images : sequence of arrays (NDArray or NumPy)
+        Each (h, w) for grey levels or (h, w, 3) for colour.
+    titles : sequence of str, optional
+    cmap : str, default 'gray'
+        Used for 2-D images.
+    figsize : (float, float), optional
+        Defaults to 2 inches per image.
+
+    Examples
+    --------
+    >>> fig = show_images([nd.ones((4, 4)), nd.zeros((4, 4))], ["a", "b"])
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
+    """
+    if isinstance(images, (nd.NDArray, np.ndarray)) and images.ndim == 2:
+        images = [images]
+    pictures = [_to_numpy(img) for img in images]
+    for i, img in enumerate(pictures):
+        if img.ndim not in (2, 3):
+            raise ValueError(
+                f"`images[{i}]` must be 2-D or 3-D (h, w, 3), got shape {img.shape}"
+            )
+    if titles is not None and len(titles) != len(pictures):
+        raise ValueError(
+            f"`titles` must have one entry per image ({len(pictures)}), "
+            f"got {len(titles)}"
+        )
+    n = len(pictures)
+    if figsize is None:
+        figsize = (2.0 * n, 2.0)
+    fig, axes = plt.subplots(1, n, figsize=figsize, squeeze=False)
+    for i, (ax, img) in enumerate(zip(axes[0], pictures)):
+        ax.imshow(img, cmap=cmap if img.ndim == 2 else None)
+        ax.axis("off")
+        if titles is not None:
+            ax.set_title(titles[i])
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,19 @@
+"""Shared test setup: a headless Matplotlib backend and seeded generators."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import mxnet as mx  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _seeded_and_closed():
+    """Seed MXNet and NumPy for every test, and close its figures after it."""
+    mx.random.seed(0)
+    np.random.seed(0)
+    yield
+    plt.close("all")
