@@ -1,0 +1,367 @@
+"""Diagrams of sliding windows, drawn from real arrays and real computations.
+
+Every diagram is made in two steps, kept in separate modules:
+
+* ``describe_*`` (in :mod:`d2l.windows`, re-exported here) computes *what*
+  to draw with the book's own helpers (``corr2d``, ``pool2d``, ...) and
+  returns a small data description: the padded input, where the window is,
+  the text of each cell, the arithmetic and the output value.
+* ``draw_*`` turns a description into matplotlib artists and computes nothing.
+
+Tests can therefore check a description against the computation, and check
+the drawn artists (found by their ``gid``) against the description.
+
+One visual grammar holds everywhere: each role (input, padding, kernel,
+output) has its own colour, a label and a legend entry; the window is a thick
+outline on the input and the output cell it produces has the same outline.
+"""
+
+from __future__ import annotations
+
+from typing import List, Sequence, Tuple
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from .windows import (
+    Conv1x1Step,
+    MultiInStep,
+    WindowStep,
+    cell_texts,
+    describe_conv1x1,
+    describe_corr2d,
+    describe_multi_in,
+    describe_pool,
+    describe_window_positions,
+    format_value,
+)
+
+__all__ = [
+    "ROLE_COLORS",
+    "WindowStep",
+    "MultiInStep",
+    "Conv1x1Step",
+    "format_value",
+    "describe_corr2d",
+    "describe_pool",
+    "describe_window_positions",
+    "describe_multi_in",
+    "describe_conv1x1",
+    "draw_window_step",
+    "draw_steps",
+    "draw_multi_in",
+    "draw_conv1x1",
+]
+
+# Face colours of the four roles, plus the outline that marks the window.
+ROLE_COLORS = {
+    "input": "#c6dbef",
+    "padding": "#f0f0f0",
+    "kernel": "#fdd0a2",
+    "output": "#c7e9c0",
+    "partial": "#e5f5e0",  # a per-channel result before the channels are summed
+}
+WINDOW_COLOR = "#d94801"
+CELL_INCHES = 0.34  # side of one cell on paper: room for four characters
+MAX_CHARS = 4  # longer values are left out of their cell rather than overflow
+
+
+def _new_axes(width: float, height: float, ax: Axes | None) -> Axes:
+    """Return ``ax`` or a fresh axes sized so that one unit is one cell."""
+    if ax is None:
+        fig = plt.figure(figsize=(width * CELL_INCHES, height * CELL_INCHES))
+        ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-0.2, width + 0.2)
+    ax.set_ylim(height, 0)  # row 0 at the top, as arrays are printed
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def _draw_grid(
+    ax: Axes,
+    texts: Sequence[Sequence[str]],
+    role: str,
+    x0: float,
+    y0: float,
+    label: str,
+    border: Tuple[int, int] = (0, 0),
+    shown: np.ndarray | None = None,
+) -> None:
+    """Draw a grid of cells at ``(x0, y0)``; cells within ``border`` are padding.
+
+    Each cell rectangle gets the gid ``"{role}[r,c]"`` (padding cells too, with
+    role ``padding``) and each written value ``"{role}-text[r,c]"``, so tests
+    can find them. Cells where ``shown`` is False are drawn empty.
+    """
+    n_h, n_w = len(texts), len(texts[0])
+    for r in range(n_h):
+        for c in range(n_w):
+            pad = not (
+                border[0] <= r < n_h - border[0] and border[1] <= c < n_w - border[1]
+            )
+            cell_role = "padding" if pad else role
+            visible = shown is None or bool(shown[r, c])
+            rect = Rectangle(
+                (x0 + c, y0 + r),
+                1,
+                1,
+                facecolor=ROLE_COLORS[cell_role] if visible else "white",
+                edgecolor="#999999" if pad else "#555555",
+                linestyle="--" if pad else "-",
+                linewidth=0.8,
+                gid=f"{cell_role}[{r},{c}]",
+            )
+            ax.add_patch(rect)
+            if visible and len(texts[r][c]) <= MAX_CHARS:
+                ax.text(
+                    x0 + c + 0.5,
+                    y0 + r + 0.5,
+                    texts[r][c],
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#777777" if pad else "black",
+                    gid=f"{cell_role}-text[{r},{c}]",
+                )
+    ax.text(
+        x0 + n_w / 2,
+        y0 - 0.25,
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        gid=f"{role}-label",
+    )
+
+
+def _outline(ax: Axes, x: float, y: float, h: int, w: int, gid: str) -> None:
+    ax.add_patch(
+        Rectangle(
+            (x, y), w, h, fill=False, edgecolor=WINDOW_COLOR, linewidth=2.5, gid=gid
+        )
+    )
+
+
+def _symbol(ax: Axes, x: float, y: float, s: str) -> None:
+    ax.text(x, y, s, ha="center", va="center", fontsize=16, gid="symbol")
+
+
+def _legend(ax: Axes, roles: Sequence[str]) -> None:
+    handles = [
+        Patch(facecolor=ROLE_COLORS[r], edgecolor="#555555", label=r) for r in roles
+    ]
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(handles),
+        fontsize=7,
+        frameon=False,
+        handlelength=1,
+        borderaxespad=0,
+    )
+
+
+def draw_window_step(
+    step: WindowStep,
+    ax: Axes | None = None,
+    reveal_all: bool = True,
+    detail: bool = True,
+    legend: bool = True,
+) -> Figure:
+    """Draw input (with padding), kernel, output and the window's arithmetic.
+
+    With ``reveal_all=False`` only the output cells up to the current one are
+    filled in, as when the window has just reached this position. With
+    ``detail=False`` the kernel and the arithmetic are left out, which keeps
+    a row of many steps readable.
+    """
+    padded = step.padded
+    n_h, n_w = padded.shape
+    o_h, o_w = step.Y.shape
+    k_h, k_w = step.window_shape
+    has_kernel = detail and step.K is not None
+    middle = (k_w + 2) if has_kernel else 0
+    width = n_w + 1 + middle + o_w
+    # Room above for labels and below for the arithmetic and the legend.
+    height = max(n_h, o_h, k_h) + 0.9 + 0.8 * detail + 0.9 * legend
+    ax = _new_axes(width, height, ax)
+    top = 0.9
+    _draw_grid(ax, step.input_texts, "input", 0, top, "input X", step.padding)
+    win_top, win_left, _, _ = step.window
+    _outline(ax, win_left, top + win_top, k_h, k_w, "window")
+    y_mid = top + n_h / 2
+    x = n_w + 0.5
+    if has_kernel:
+        _symbol(ax, x, y_mid, "⋆")
+        _draw_grid(
+            ax, cell_texts(step.K), "kernel", x + 0.5, top + (n_h - k_h) / 2, "kernel K"
+        )
+        x += k_w + 1.5
+        _symbol(ax, x, y_mid, "=")
+    else:
+        _symbol(ax, x, y_mid, "→")
+    x_out = x + 0.5
+    y_out = top + (n_h - o_h) / 2
+    name = {"corr2d": "output Y", "max": "max pool Y", "avg": "avg pool Y"}
+    shown = None
+    if not reveal_all:
+        shown = (np.arange(o_h * o_w) <= step.order).reshape(o_h, o_w)
+    _draw_grid(
+        ax, step.output_texts, "output", x_out, y_out, name[step.operation], shown=shown
+    )
+    i, j = step.index
+    _outline(ax, x_out + j, y_out + i, 1, 1, "output-current")
+    if detail:
+        ax.text(
+            width / 2,
+            top + max(n_h, o_h, k_h) + 0.35,
+            step.expression,
+            ha="center",
+            va="top",
+            fontsize=8,
+            gid="expression",
+        )
+    if legend:
+        _legend(ax, _roles(step, has_kernel))
+    return ax.figure
+
+
+def _roles(step: WindowStep, has_kernel: bool) -> List[str]:
+    roles = ["input"] + (["padding"] if any(step.padding) else [])
+    return roles + (["kernel"] if has_kernel else []) + ["output"]
+
+
+def draw_steps(
+    steps: Sequence[WindowStep],
+    titles: Sequence[str] | None = None,
+    detail: bool = True,
+) -> Figure:
+    """Draw several steps side by side (a stride sequence, max vs average, ...).
+
+    One legend serves all panels; ``detail`` is passed to
+    :func:`draw_window_step`.
+    """
+    if not steps:
+        raise ValueError("`steps` must hold at least one step, got none")
+    if titles is not None and len(titles) != len(steps):
+        raise ValueError(
+            f"`titles` must have one title per step ({len(steps)}), got {len(titles)}"
+        )
+    first = steps[0]
+    has_kernel = detail and first.K is not None
+    n_w = first.padded.shape[1] + 1 + first.Y.shape[1]
+    n_w += first.window_shape[1] + 2 if has_kernel else 0
+    n_h = max(first.padded.shape[0], first.Y.shape[0]) + 1.8 + 0.8 * detail
+    fig, axes = plt.subplots(
+        1,
+        len(steps),
+        figsize=(len(steps) * (n_w + 0.6) * CELL_INCHES, (n_h + 1) * CELL_INCHES),
+        squeeze=False,
+    )
+    for k, (ax, step) in enumerate(zip(axes[0], steps)):
+        draw_window_step(step, ax, detail=detail, legend=False)
+        ax.set_title(titles[k] if titles else f"step {k + 1}", fontsize=8, pad=0)
+    handles = [
+        Patch(facecolor=ROLE_COLORS[r], edgecolor="#555555", label=r)
+        for r in _roles(first, has_kernel)
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(handles),
+        fontsize=7,
+        frameon=False,
+        handlelength=1,
+    )
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.12, top=0.9, wspace=0.05)
+    return fig
+
+
+def draw_multi_in(step: MultiInStep) -> Figure:
+    """Draw each channel's input ⋆ kernel = partial output, then their sum."""
+    first = step.channels[0]
+    n_h, n_w = first.padded.shape
+    k_h, k_w = first.window_shape
+    o_h, o_w = first.Y.shape
+    row_h = n_h + 1.3
+    width = n_w + k_w + 2 * o_w + 6
+    height = row_h * len(step.channels) + 1.6
+    ax = _new_axes(width, height, None)
+    i, j = step.index
+    for c, ch in enumerate(step.channels):
+        y = 0.9 + c * row_h
+        _draw_grid(ax, ch.input_texts, "input", 0, y, f"input channel {c}")
+        top, left, _, _ = ch.window
+        _outline(ax, left, y + top, k_h, k_w, f"window[{c}]")
+        _symbol(ax, n_w + 0.5, y + n_h / 2, "⋆")
+        x = n_w + 1
+        _draw_grid(
+            ax, cell_texts(ch.K), "kernel", x, y + (n_h - k_h) / 2, f"kernel {c}"
+        )
+        _symbol(ax, x + k_w + 0.5, y + n_h / 2, "=")
+        x += k_w + 1
+        _draw_grid(
+            ax, ch.output_texts, "partial", x, y + (n_h - o_h) / 2, f"channel {c}"
+        )
+        _outline(ax, x + j, y + (n_h - o_h) / 2 + i, 1, 1, f"partial-current[{c}]")
+    x_sum = n_w + k_w + o_w + 3
+    y_mid = 0.9 + (row_h * len(step.channels) - 1.3) / 2
+    _symbol(ax, x_sum, y_mid, "Σ")
+    _draw_grid(ax, cell_texts(step.Y), "output", x_sum + 1, y_mid - o_h / 2, "output Y")
+    _outline(ax, x_sum + 1 + j, y_mid - o_h / 2 + i, 1, 1, "output-current")
+    ax.text(
+        width / 2,
+        height - 1.1,
+        step.expression,
+        ha="center",
+        va="top",
+        fontsize=8,
+        gid="expression",
+    )
+    _legend(ax, ["input", "kernel", "partial", "output"])
+    return ax.figure
+
+
+def draw_conv1x1(step: Conv1x1Step) -> Figure:
+    """Draw input channels, the c_o x c_i weight matrix and output channels.
+
+    The same pixel is outlined in every channel: the output vector at that
+    pixel is the weight matrix times the input vector at that pixel.
+    """
+    c_i, h, w = step.X.shape
+    c_o = step.K.shape[0]
+    col_h = max(c_i, c_o) * (h + 1.2)
+    width = 2 * w + c_i + 4
+    height = col_h + 1.2 + 0.45 * c_o + 0.8
+    ax = _new_axes(width, height, None)
+    i, j = step.index
+
+    def column(arrays, role, x0, names):
+        y0 = 0.9 + (col_h - len(arrays) * (h + 1.2)) / 2
+        for c, A in enumerate(arrays):
+            y = y0 + c * (h + 1.2)
+            _draw_grid(ax, cell_texts(A), role, x0, y, names[c])
+            _outline(ax, x0 + j, y + i, 1, 1, f"{role}-pixel[{c}]")
+
+    column(step.X, "input", 0, [f"X[{c}]" for c in range(c_i)])
+    x_k = w + 1.5
+    _draw_grid(
+        ax, cell_texts(step.K), "kernel", x_k, 0.9 + (col_h - c_o) / 2, "K (c_o × c_i)"
+    )
+    column(step.Y, "output", x_k + c_i + 1.5, [f"Y[{o}]" for o in range(c_o)])
+    for n, line in enumerate(step.expressions):
+        ax.text(
+            0,
+            col_h + 1.0 + 0.45 * n,
+            line,
+            ha="left",
+            va="top",
+            fontsize=7,
+            gid=f"expression[{n}]",
+        )
+    _legend(ax, ["input", "kernel", "output"])
+    return ax.figure

@@ -1,0 +1,327 @@
+"""What a sliding-window diagram shows, computed with the book's own helpers.
+
+Each ``describe_*`` function runs the real computation (``corr2d``,
+``pool2d``, ``corr2d_multi_in``, ``corr2d_multi_in_out_1x1``) and returns a
+small frozen description: the padded input, where the window is, the text of
+every cell, the arithmetic written out and the output value. Drawing lives in
+:mod:`d2l.figures`, which computes nothing; tests check a description against
+an independent computation and a drawing against its description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Tuple
+
+import numpy as np
+from mxnet import nd
+
+from . import _checks
+from .convolution import corr2d, corr2d_multi_in, corr2d_multi_in_out_1x1
+from .pooling import pool2d
+
+__all__ = [
+    "WindowStep",
+    "MultiInStep",
+    "Conv1x1Step",
+    "format_value",
+    "cell_texts",
+    "describe_corr2d",
+    "describe_pool",
+    "describe_window_positions",
+    "describe_multi_in",
+    "describe_conv1x1",
+]
+
+
+def format_value(v: float) -> str:
+    """Write a cell value briefly: integers without a point, others to 2 places.
+
+    Examples
+    --------
+    >>> format_value(19.0), format_value(1.1111112), format_value(-0.5)
+    ('19', '1.11', '-0.5')
+    """
+    v = float(v)
+    if v.is_integer():
+        return str(int(v))
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text  # tiny values round to a plain 0
+
+
+def cell_texts(values: np.ndarray) -> List[List[str]]:
+    """The text written in each cell of a 2-D array, row by row."""
+    return [[format_value(v) for v in row] for row in values]
+
+
+@dataclass(frozen=True)
+class WindowStep:
+    """One position of a sliding window and what it computes.
+
+    ``operation`` is ``"corr2d"``, ``"max"`` or ``"avg"``; ``padding`` counts
+    the rows and columns of zeros added on *each* side (as Gluon does);
+    ``index`` is the output cell ``(i, j)`` the window produces.
+    """
+
+    operation: str
+    X: np.ndarray
+    K: np.ndarray | None
+    window_shape: Tuple[int, int]
+    padding: Tuple[int, int]
+    stride: Tuple[int, int]
+    Y: np.ndarray
+    index: Tuple[int, int]
+
+    @property
+    def padded(self) -> np.ndarray:
+        """The input with its zero border."""
+        p_h, p_w = self.padding
+        return np.pad(self.X, ((p_h, p_h), (p_w, p_w)))
+
+    @property
+    def window(self) -> Tuple[int, int, int, int]:
+        """``(top, left, height, width)`` of the window in padded coordinates."""
+        i, j = self.index
+        return (i * self.stride[0], j * self.stride[1], *self.window_shape)
+
+    @property
+    def window_values(self) -> np.ndarray:
+        top, left, h, w = self.window
+        return self.padded[top : top + h, left : left + w]
+
+    @property
+    def value(self) -> float:
+        return float(self.Y[self.index])
+
+    @property
+    def order(self) -> int:
+        """Position of this step when the window moves row by row."""
+        return self.index[0] * self.Y.shape[1] + self.index[1]
+
+    @property
+    def input_texts(self) -> List[List[str]]:
+        return cell_texts(self.padded)
+
+    @property
+    def output_texts(self) -> List[List[str]]:
+        return cell_texts(self.Y)
+
+    @property
+    def expression(self) -> str:
+        """The window's arithmetic written out, ending in the output value."""
+        xs = [format_value(v) for v in self.window_values.ravel()]
+        result = format_value(self.value)
+        if self.operation == "corr2d":
+            ks = [format_value(v) for v in self.K.ravel()]
+            terms = " + ".join(f"{x}×{k}" for x, k in zip(xs, ks))
+            return f"{terms} = {result}"
+        if self.operation == "max":
+            return f"max({', '.join(xs)}) = {result}"
+        return f"({' + '.join(xs)}) / {len(xs)} = {result}"
+
+
+def _check_index(index: Tuple[int, int], shape: Tuple[int, ...]) -> Tuple[int, int]:
+    i, j = _checks.pair("index", index, minimum=0)
+    if i >= shape[-2] or j >= shape[-1]:
+        raise ValueError(
+            f"`index` must lie inside the output of shape {tuple(shape)}, "
+            f"got {tuple(index)}"
+        )
+    return i, j
+
+
+def describe_corr2d(
+    X: nd.NDArray,
+    K: nd.NDArray,
+    index: Tuple[int, int] = (0, 0),
+    padding=0,
+    stride=1,
+) -> WindowStep:
+    """Describe the window of ``K`` over ``X`` that produces output ``index``.
+
+    The output is computed with :func:`d2l.corr2d` on the zero-padded input,
+    keeping every ``stride``-th window.
+
+    Examples
+    --------
+    >>> X = nd.arange(9).reshape((3, 3))
+    >>> step = describe_corr2d(X, nd.array([[0, 1], [2, 3]]), index=(0, 1))
+    >>> step.window, step.expression
+    ((0, 1, 2, 2), '1×0 + 2×1 + 4×2 + 5×3 = 25')
+    """
+    _checks.ndim("X", X, 2)
+    _checks.ndim("K", K, 2)
+    p_h, p_w = _checks.pair("padding", padding, minimum=0)
+    s_h, s_w = _checks.pair("stride", stride)
+    X_pad = nd.pad(
+        X.reshape((1, 1, *X.shape)),
+        mode="constant",
+        pad_width=(0, 0, 0, 0, p_h, p_h, p_w, p_w),
+    )[0, 0]
+    _checks.fits("K", K.shape, "the padded input", X_pad.shape)
+    Y = corr2d(X_pad, K)[::s_h, ::s_w].asnumpy()
+    return WindowStep(
+        operation="corr2d",
+        X=X.asnumpy(),
+        K=K.asnumpy(),
+        window_shape=tuple(K.shape),
+        padding=(p_h, p_w),
+        stride=(s_h, s_w),
+        Y=Y,
+        index=_check_index(index, Y.shape),
+    )
+
+
+def describe_pool(
+    X: nd.NDArray,
+    pool_size,
+    mode: str = "max",
+    index: Tuple[int, int] = (0, 0),
+    padding=0,
+    stride=None,
+) -> WindowStep:
+    """Describe the pooling window that produces output ``index``.
+
+    ``stride`` defaults to the window size, as in Gluon. The output is computed
+    with :func:`d2l.pool2d`.
+
+    Examples
+    --------
+    >>> X = nd.arange(9).reshape((3, 3))
+    >>> describe_pool(X, 2, "avg", stride=1).expression
+    '(0 + 1 + 3 + 4) / 4 = 2'
+    """
+    _checks.ndim("X", X, 2)
+    window_shape = _checks.pair("pool_size", pool_size)
+    padding = _checks.pair("padding", padding, minimum=0)
+    stride = window_shape if stride is None else _checks.pair("stride", stride)
+    if mode not in ("max", "avg"):
+        raise ValueError(f"`mode` must be 'max' or 'avg', got {mode!r}")
+    Y = pool2d(X, window_shape, mode=mode, padding=padding, stride=stride)
+    Y = Y.asnumpy()
+    return WindowStep(
+        operation=mode,
+        X=X.asnumpy(),
+        K=None,
+        window_shape=window_shape,
+        padding=padding,
+        stride=stride,
+        Y=Y,
+        index=_check_index(index, Y.shape),
+    )
+
+
+def describe_window_positions(step: WindowStep) -> List[WindowStep]:
+    """Every step of the same computation, in the order the window moves.
+
+    Examples
+    --------
+    >>> X = nd.arange(16).reshape((4, 4))
+    >>> steps = describe_window_positions(describe_pool(X, 3, padding=1, stride=2))
+    >>> [s.window[:2] for s in steps]
+    [(0, 0), (0, 2), (2, 0), (2, 2)]
+    """
+    n_h, n_w = step.Y.shape
+    return [
+        WindowStep(**{**step.__dict__, "index": (i, j)})
+        for i in range(n_h)
+        for j in range(n_w)
+    ]
+
+
+@dataclass(frozen=True)
+class MultiInStep:
+    """A multi-channel cross-correlation: one step per channel, summed."""
+
+    channels: List[WindowStep]
+    Y: np.ndarray
+    index: Tuple[int, int]
+
+    @property
+    def value(self) -> float:
+        return float(self.Y[self.index])
+
+    @property
+    def expression(self) -> str:
+        parts = " + ".join(format_value(c.value) for c in self.channels)
+        return f"{parts} = {format_value(self.value)}"
+
+
+def describe_multi_in(
+    X: nd.NDArray, K: nd.NDArray, index: Tuple[int, int] = (0, 0)
+) -> MultiInStep:
+    """Describe ``corr2d_multi_in(X, K)`` at output ``index``, channel by channel.
+
+    Examples
+    --------
+    >>> X = nd.stack(nd.arange(9).reshape((3, 3)), nd.arange(1, 10).reshape((3, 3)))
+    >>> K = nd.stack(nd.array([[0, 1], [2, 3]]), nd.array([[1, 2], [3, 4]]))
+    >>> describe_multi_in(X, K).expression
+    '19 + 37 = 56'
+    """
+    _checks.ndim("X", X, 3)
+    _checks.ndim("K", K, 3)
+    if X.shape[0] != K.shape[0]:
+        raise ValueError(
+            f"`K` must have one channel per channel of `X` ({X.shape[0]}), "
+            f"got {K.shape[0]}"
+        )
+    channels = [describe_corr2d(x, k, index) for x, k in zip(X, K)]
+    Y = corr2d_multi_in(X, K).asnumpy()
+    return MultiInStep(channels=channels, Y=Y, index=channels[0].index)
+
+
+@dataclass(frozen=True)
+class Conv1x1Step:
+    """A 1x1 convolution at one pixel: a matrix mixing the channel vector."""
+
+    X: np.ndarray  # (c_i, h, w)
+    K: np.ndarray  # (c_o, c_i): the kernel without its 1x1 spatial axes
+    Y: np.ndarray  # (c_o, h, w)
+    index: Tuple[int, int]
+
+    @property
+    def pixel_in(self) -> np.ndarray:
+        return self.X[:, self.index[0], self.index[1]]
+
+    @property
+    def pixel_out(self) -> np.ndarray:
+        return self.Y[:, self.index[0], self.index[1]]
+
+    @property
+    def expressions(self) -> List[str]:
+        xs = [format_value(v) for v in self.pixel_in]
+        lines = []
+        for o, (row, y) in enumerate(zip(self.K, self.pixel_out)):
+            terms = " + ".join(f"{format_value(k)}×{x}" for k, x in zip(row, xs))
+            lines.append(f"Y[{o}] = {terms} = {format_value(y)}")
+        return lines
+
+
+def describe_conv1x1(
+    X: nd.NDArray, K: nd.NDArray, index: Tuple[int, int] = (0, 0)
+) -> Conv1x1Step:
+    """Describe a 1x1 convolution (``K`` of shape (c_o, c_i, 1, 1)) at a pixel.
+
+    The output is computed with :func:`d2l.corr2d_multi_in_out_1x1`.
+
+    Examples
+    --------
+    >>> X = nd.arange(8).reshape((2, 2, 2))
+    >>> K = nd.array([1, 10]).reshape((1, 2, 1, 1))
+    >>> describe_conv1x1(X, K, (1, 1)).expressions
+    ['Y[0] = 1×3 + 10×7 = 73']
+    """
+    _checks.ndim("X", X, 3)
+    _checks.ndim("K", K, 4)
+    if K.shape[2:] != (1, 1) or K.shape[1] != X.shape[0]:
+        raise ValueError(
+            f"`K` must have shape (c_o, {X.shape[0]}, 1, 1), got {tuple(K.shape)}"
+        )
+    Y = corr2d_multi_in_out_1x1(X, K).asnumpy()
+    return Conv1x1Step(
+        X=X.asnumpy(),
+        K=K.asnumpy()[:, :, 0, 0],
+        Y=Y,
+        index=_check_index(index, Y.shape),
+    )

@@ -1,0 +1,78 @@
+"""Animations: the right frames, offline HTML, the same bytes on every run."""
+
+import base64
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+from mxnet import nd  # noqa: E402
+
+from d2l import animation, figures  # noqa: E402
+
+X4 = nd.arange(16).reshape((4, 4))
+
+
+@pytest.fixture(scope="module")
+def pool_anim():
+    return animation.animate_pool(X4, 3, "max", padding=1, stride=2)
+
+
+def frames(html):
+    """The embedded PNG frames, decoded, in order."""
+    found = re.findall(r'frames\[(\d+)\] = "data:image/png;base64,([^"]+)"', html)
+    assert [int(i) for i, _ in found] == list(range(len(found)))
+    return [base64.b64decode(data.replace("\\\n", "")) for _, data in found]
+
+
+def test_one_frame_per_window_position_in_reading_order(pool_anim):
+    step = figures.describe_pool(X4, 3, "max", padding=1, stride=2)
+    assert [s.index for s in pool_anim.steps] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert [s.window for s in pool_anim.steps] == [
+        s.window for s in figures.describe_window_positions(step)
+    ]
+    assert len(frames(pool_anim.html)) == len(pool_anim.steps)
+
+
+def test_every_frame_is_a_different_picture(pool_anim):
+    pngs = frames(pool_anim.html)
+    assert all(png.startswith(b"\x89PNG") for png in pngs)
+    assert len(set(pngs)) == len(pngs)
+
+
+def test_html_has_controls_and_requests_nothing_from_the_network(pool_anim):
+    html = pool_anim.html
+    for title in ("Play", "Pause", "Next frame", "Previous frame"):
+        assert f'title="{title}"' in html
+    assert "http://" not in html and "https://" not in html
+    assert 'class="fa' not in html
+
+
+def test_html_is_the_same_on_every_run(pool_anim):
+    again = animation.animate_pool(X4, 3, "max", padding=1, stride=2)
+    assert again.html == pool_anim.html
+
+
+def test_different_animations_get_different_ids(pool_anim):
+    other = animation.animate_pool(X4, 3, "avg", padding=1, stride=2)
+    ids = [re.search(r'id="_anim_img(\w+)"', a.html)[1] for a in (pool_anim, other)]
+    assert ids[0] != ids[1]
+
+
+def test_frames_are_small_enough_for_a_web_page():
+    anim = animation.animate_corr2d(X4, nd.ones((3, 3)), padding=1, stride=1)
+    assert len(anim.steps) == 16
+    assert anim.size_kb < 300
+
+
+def test_jupyter_shows_html_and_a_one_line_text_fallback(pool_anim):
+    bundle = pool_anim._repr_mimebundle_()
+    assert bundle["text/html"] == pool_anim.html
+    assert bundle["text/plain"] == "<animation: 4 frames>"
+
+
+def test_animating_no_steps_is_a_value_error():
+    with pytest.raises(ValueError, match="`steps`"):
+        animation.animate_steps([])
