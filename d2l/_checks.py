@@ -15,8 +15,8 @@ import mxnet as mx
 IntPair = Union[int, Tuple[int, int]]
 
 
-def _fail(name: str, requirement: str, got: str) -> None:
-    raise ValueError(f"`{name}` must be {requirement}, got {got}")
+def _fail(name: str, requirement: str, got: str, verb: str = "be") -> None:
+    raise ValueError(f"`{name}` must {verb} {requirement}, got {got}")
 
 
 def ndarray(name: str, value: Any) -> mx.nd.NDArray:
@@ -88,13 +88,34 @@ def one_of(name: str, value: Any, allowed: Sequence[str]) -> str:
     return value
 
 
-def channels(
-    name: str, count: int, ref_name: str, ref_count: int, axis_desc: str
-) -> None:
-    """Check that two channel counts agree."""
+def channels(name: str, count: int, axis: int, ref_name: str, ref_count: int) -> None:
+    """Check that ``name`` has as many channels on ``axis`` as ``ref_name``."""
     if count != ref_count:
         _fail(
             name,
-            f"{axis_desc} equal to the {ref_count} channels of `{ref_name}`",
+            f"{ref_count} channels on axis {axis} (as many as `{ref_name}`)",
             f"{count}",
+            verb="have",
         )
+
+
+def kernel_tail(name: str, value: mx.nd.NDArray, tail: Tuple[int, ...]) -> None:
+    """Check the trailing (kernel) axes of ``value``, e.g. 1x1 kernels."""
+    if tuple(value.shape[-len(tail) :]) != tuple(tail):
+        kernel = "x".join(str(t) for t in tail)
+        _fail(name, f"{kernel} kernels", f"shape {tuple(value.shape)}", verb="have")
+
+
+def smaller(
+    name: str, value: Tuple[int, int], ref_name: str, ref: Tuple[int, int]
+) -> None:
+    """Check ``value < ref`` on both axes (MXNet needs padding < window)."""
+    if value[0] >= ref[0] or value[1] >= ref[1]:
+        _fail(name, f"smaller than `{ref_name}` {tuple(ref)} on each axis", repr(value))
+
+
+def instance(name: str, value: Any, cls: type, description: str) -> Any:
+    """Check that ``value`` is an instance of ``cls`` (described in words)."""
+    if not isinstance(value, cls):
+        _fail(name, description, type(value).__name__)
+    return value

@@ -219,7 +219,7 @@ def _check_multi(X: nd.NDArray, K: nd.NDArray, K_ndim: int) -> Tuple[int, int]:
     _checks.ndim("K", K, K_ndim)
     _checks.same_context("K", K, "X", X)
     c_axis = K_ndim - 3
-    _checks.channels("K", K.shape[c_axis], "X", X.shape[0], f"axis {c_axis} of")
+    _checks.channels("K", K.shape[c_axis], c_axis, "X", X.shape[0])
     return _output_size("X", X.shape[1:], "K", K.shape[-2:])
 
 
@@ -243,10 +243,8 @@ def corr2d_multi_in(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     >>> corr2d_multi_in(X, K).asnumpy().tolist()
     [[56.0, 72.0], [104.0, 120.0]]
     """
-    _check_multi(X, K, 3)
-    return corr2d_multi_in_out(X, K.expand_dims(0)).reshape(
-        (X.shape[1] - K.shape[1] + 1, X.shape[2] - K.shape[2] + 1)
-    )
+    oh, ow = _check_multi(X, K, 3)
+    return corr2d_multi_in_out(X, K.expand_dims(0)).reshape((oh, ow))
 
 
 def corr2d_multi_in_out(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
@@ -297,12 +295,9 @@ def corr2d_multi_in_out_1x1(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     >>> corr2d_multi_in_out_1x1(X, K)[:, 0, 0].asnumpy().tolist()
     [3.0, 12.0]
     """
+    _checks.ndim("K", K, 4)
+    _checks.kernel_tail("K", K, (1, 1))
     _check_multi(X, K, 4)
-    if K.shape[2:] != (1, 1):
-        raise ValueError(
-            f"`K` must have 1x1 kernels (shape (c_o, c_i, 1, 1)), "
-            f"got shape {tuple(K.shape)}"
-        )
     c_i, h, w = X.shape
     c_o = K.shape[0]
     Y = nd.dot(K.reshape((c_o, c_i)), X.reshape((c_i, h * w)))

@@ -90,11 +90,9 @@ def pool2d(
     _checks.one_of("mode", mode, ("max", "avg"))
     p_h, p_w = _checks.pair("padding", padding, minimum=0)
     s_h, s_w = _checks.pair("stride", stride)
-    if p_h >= window[0] or p_w >= window[1]:
-        raise ValueError(
-            f"`padding` must be smaller than `pool_size` {window} on each axis, "
-            f"got {(p_h, p_w)}"
-        )
+    _checks.smaller("padding", (p_h, p_w), "pool_size", window)
+    padded = (X.shape[0] + 2 * p_h, X.shape[1] + 2 * p_w)
+    _checks.fits("pool_size", window, "the padded input", padded)
     oh, ow = conv_output_shape(X.shape, window, (p_h, p_w), (s_h, s_w))
     Xp = _pad(X, p_h, p_w, float("-inf") if mode == "max" else 0.0)
     rows = _combine([_strided(Xp, 0, a, oh, s_h) for a in range(window[0])], mode)

@@ -1,0 +1,155 @@
+"""pool2d, checked against nd.Pooling, Gluon's pooling layers and NumPy."""
+
+from __future__ import annotations
+
+import mxnet as mx
+import numpy as np
+import numpy_reference as ref
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mxnet import autograd, nd
+from mxnet.gluon import nn
+
+import d2l
+
+SETTINGS = settings(max_examples=50, deadline=None)
+
+
+@st.composite
+def pooling_case(draw):
+    """Input shape, window, padding (< window, as MXNet needs) and stride."""
+    h, w = draw(st.integers(1, 10)), draw(st.integers(1, 10))
+    p_h, p_w = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    k_h = draw(st.integers(p_h + 1, max(p_h + 1, min(h + 2 * p_h, 5))))
+    k_w = draw(st.integers(p_w + 1, max(p_w + 1, min(w + 2 * p_w, 5))))
+    s_h, s_w = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    if k_h > h + 2 * p_h or k_w > w + 2 * p_w:
+        h, w = h + k_h, w + k_w  # keep the window inside the padded input
+    mode = draw(st.sampled_from(["max", "avg"]))
+    return (h, w), (k_h, k_w), (p_h, p_w), (s_h, s_w), mode
+
+
+def builtin_pool2d(X, window, padding, stride, mode):
+    Y = nd.Pooling(
+        X.reshape((1, 1) + X.shape),
+        kernel=window,
+        pad=padding,
+        stride=stride,
+        pool_type=mode,
+    )
+    return Y[0, 0]
+
+
+def test_pool2d_gives_the_worked_examples():
+    X = nd.arange(9).reshape((3, 3))
+    np.testing.assert_array_equal(d2l.pool2d(X, 2).asnumpy(), [[4, 5], [7, 8]])
+    Y = d2l.pool2d(X, (2, 2), "avg")
+    np.testing.assert_array_equal(Y.asnumpy(), [[2, 3], [5, 6]])
+
+
+@SETTINGS
+@given(pooling_case())
+def test_pool2d_matches_nd_pooling(case):
+    shape, window, padding, stride, mode = case
+    X = nd.random.normal(shape=shape)
+    Y = d2l.pool2d(X, window, mode, padding, stride)
+    expected = builtin_pool2d(X, window, padding, stride, mode)
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), atol=1e-6)
+
+
+@SETTINGS
+@given(pooling_case())
+def test_pool2d_matches_numpy_reference(case):
+    shape, window, padding, stride, mode = case
+    X = nd.random.normal(shape=shape)
+    Y = d2l.pool2d(X, window, mode, padding, stride)
+    expected = ref.pool2d(X.asnumpy(), window, mode, padding, stride)
+    np.testing.assert_allclose(Y.asnumpy(), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "layer_cls, mode", [(nn.MaxPool2D, "max"), (nn.AvgPool2D, "avg")]
+)
+@pytest.mark.parametrize(
+    "pool_size, padding, strides", [(3, 1, 2), ((2, 3), (1, 0), (2, 1)), (2, 0, 2)]
+)
+def test_pool2d_matches_gluon_layers(layer_cls, mode, pool_size, padding, strides):
+    X = nd.random.normal(shape=(7, 9))
+    layer = layer_cls(pool_size=pool_size, strides=strides, padding=padding)
+    expected = layer(X.reshape((1, 1, 7, 9)))[0, 0]
+    Y = d2l.pool2d(X, pool_size, mode, padding, strides)
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), atol=1e-6)
+
+
+def test_max_pooling_never_picks_a_padded_cell():
+    X = -nd.ones((3, 3)) - nd.arange(9).reshape((3, 3))  # all negative
+    Y = d2l.pool2d(X, 2, "max", padding=1)
+    assert Y.max().asscalar() == -1 and Y.min().asscalar() == -9
+
+
+def test_average_pooling_counts_padded_zeros():
+    Y = d2l.pool2d(nd.ones((2, 2)), 2, "avg", padding=1)
+    np.testing.assert_array_equal(Y[0, 0].asnumpy(), [0.25])
+
+
+def test_pool2d_is_differentiable():
+    X = nd.random.normal(shape=(5, 5))
+    X.attach_grad()
+    with autograd.record():
+        Y = d2l.pool2d(X, 2, "avg", stride=1)
+    Y.backward()
+    # Each input cell belongs to 1, 2 or 4 windows, each weighting it by 1/4.
+    assert set(np.unique(X.grad.asnumpy())) == {0.25, 0.5, 1.0}
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pool2d_output_lives_on_the_inputs_context(mode):
+    X = nd.ones((5, 5), ctx=mx.cpu(1))
+    assert d2l.pool2d(X, 3, mode, padding=1, stride=2).context == mx.cpu(1)
+
+
+# --- bad input -----------------------------------------------------------------
+
+
+def test_pool2d_rejects_an_unknown_mode():
+    with pytest.raises(ValueError, match=r"`mode` must be 'max' or 'avg', got 'min'"):
+        d2l.pool2d(nd.ones((3, 3)), 2, mode="min")
+
+
+def test_pool2d_rejects_a_3d_input():
+    with pytest.raises(ValueError, match=r"`X` must be 2-D, got shape \(1, 3, 3\)"):
+        d2l.pool2d(nd.ones((1, 3, 3)), 2)
+
+
+def test_pool2d_rejects_a_numpy_input_and_names_its_type():
+    with pytest.raises(ValueError, match=r"`X` must be an mxnet NDArray, got ndarray"):
+        d2l.pool2d(np.ones((3, 3)), 2)
+
+
+@pytest.mark.parametrize("pool_size", [0, -2, (2, 0), 1.5, None])
+def test_pool2d_rejects_a_pool_size_that_is_not_positive_ints(pool_size):
+    with pytest.raises(ValueError, match=r"`pool_size` must be a positive int"):
+        d2l.pool2d(nd.ones((3, 3)), pool_size)
+
+
+@pytest.mark.parametrize("stride", [0, -1, (1, 0), 2.0])
+def test_pool2d_rejects_a_stride_that_is_not_positive_ints(stride):
+    with pytest.raises(ValueError, match=r"`stride` must be a positive int"):
+        d2l.pool2d(nd.ones((3, 3)), 2, stride=stride)
+
+
+@pytest.mark.parametrize("padding", [-1, (0, -1), 0.5])
+def test_pool2d_rejects_negative_padding(padding):
+    with pytest.raises(ValueError, match=r"`padding` must be a non-negative int"):
+        d2l.pool2d(nd.ones((3, 3)), 2, padding=padding)
+
+
+def test_pool2d_rejects_padding_as_large_as_the_window():
+    with pytest.raises(ValueError, match=r"`padding` must be smaller than `pool_size`"):
+        d2l.pool2d(nd.ones((3, 3)), 2, padding=2)
+
+
+def test_pool2d_rejects_a_window_larger_than_the_padded_input():
+    with pytest.raises(ValueError, match=r"`pool_size` must be no larger than the pad"):
+        d2l.pool2d(nd.ones((3, 3)), (6, 2), padding=1)
