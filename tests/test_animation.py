@@ -36,6 +36,35 @@ def test_one_frame_per_window_position_in_reading_order(pool_anim):
     assert len(frames(pool_anim.html)) == len(pool_anim.steps)
 
 
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_each_frame_moves_the_window_and_reveals_outputs_up_to_it():
+    steps = figures.describe_window_positions(
+        figures.describe_corr2d(X4, nd.ones((2, 2)), padding=1, stride=2)
+    )
+    anim = animation.animate_steps(steps)
+    ax = anim._fig.axes[0]
+    for t in (4, 1):  # out of order: each frame is set from scratch
+        anim._func(t)
+        patches = {p.get_gid(): p for p in ax.patches if p.get_gid()}
+        texts = {x.get_gid(): x for x in ax.texts if x.get_gid()}
+        top, left, _, _ = steps[t].window
+        corner = (
+            patches.get(f"input[{top},{left}]") or patches[f"padding[{top},{left}]"]
+        )
+        assert patches["window"].get_xy() == corner.get_xy()
+        i, j = steps[t].index
+        assert (
+            patches["output-current"].get_xy() == patches[f"output[{i},{j}]"].get_xy()
+        )
+        shown = [
+            (r, c)
+            for (r, c) in [s.index for s in steps]
+            if texts[f"output-text[{r},{c}]"].get_visible()
+        ]
+        assert shown == [s.index for s in steps[: t + 1]]
+        assert texts["expression"].get_text() == steps[t].expression
+
+
 def test_every_frame_is_a_different_picture(pool_anim):
     pngs = frames(pool_anim.html)
     assert all(png.startswith(b"\x89PNG") for png in pngs)
@@ -62,8 +91,9 @@ def test_different_animations_get_different_ids(pool_anim):
 
 
 def test_frames_are_small_enough_for_a_web_page():
-    anim = animation.animate_corr2d(X4, nd.ones((3, 3)), padding=1, stride=1)
-    assert len(anim.steps) == 16
+    X5 = nd.arange(25).reshape((5, 5))
+    anim = animation.animate_corr2d(X5, nd.ones((3, 3)), padding=1, stride=2)
+    assert len(anim.steps) == 9
     assert anim.size_kb < 300
 
 
