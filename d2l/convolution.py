@@ -2,8 +2,11 @@
 
 The fast helpers loop over kernel offsets ``(a, b)``, never over output
 positions: output ``Y`` is the sum over ``(a, b)`` of ``K[a, b]`` times the
-input shifted by ``(a, b)``. Nothing is written in place, so
-``autograd`` can differentiate every helper here except ``corr2d_loop``.
+input shifted by ``(a, b)``. They stack the ``k_h * k_w`` shifted copies
+(the "im2col" layout) and let one matrix product form that weighted sum,
+which is faster in MXNet than nine separate multiply-and-adds. Nothing is
+written in place, so ``autograd`` can differentiate every helper here
+except ``corr2d_loop``.
 """
 
 from __future__ import annotations
@@ -38,21 +41,37 @@ def _output_size(
 
 
 def _shifted(X: nd.NDArray, a: int, b: int, oh: int, ow: int) -> nd.NDArray:
-    """Return the ``oh x ow`` window of the last two axes starting at ``(a, b)``.
+    """Return the ``oh x ow`` window of a (c, h, w) array starting at ``(a, b)``."""
+    return nd.slice(X, begin=(None, a, b), end=(None, a + oh, b + ow))
 
-    One ``slice_axis`` per axis: MXNet slices a single axis several times
-    faster than it slices two axes in one ``slice`` call.
+
+def _im2col(X: nd.NDArray, kh: int, kw: int) -> nd.NDArray:
+    """Stack the ``kh * kw`` shifted windows of a (c, h, w) input.
+
+    Returns shape (c * kh * kw, oh * ow), rows ordered like a (c, kh, kw)
+    kernel flattened, so one matrix product does the whole correlation.
     """
-    rows = nd.slice_axis(X, axis=-2, begin=a, end=a + oh)
-    return nd.slice_axis(rows, axis=-1, begin=b, end=b + ow)
+    c, h, w = X.shape
+    oh, ow = h - kh + 1, w - kw + 1
+    views = [_shifted(X, a, b, oh, ow) for a in range(kh) for b in range(kw)]
+    return nd.stack(*views, axis=1).reshape((c * kh * kw, oh * ow))
+
+
+def _correlate(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """(c_i, h, w) input and (c_o, c_i, k_h, k_w) kernels -> (c_o, oh, ow)."""
+    c_o, c_i, kh, kw = K.shape
+    oh, ow = X.shape[1] - kh + 1, X.shape[2] - kw + 1
+    Y = nd.dot(K.reshape((c_o, c_i * kh * kw)), _im2col(X, kh, kw))
+    return Y.reshape((c_o, oh, ow))
 
 
 def corr2d(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     """Cross-correlate a 2-D input ``X`` with a 2-D kernel ``K``.
 
-    Vectorized: one multiply-and-add per kernel entry, each over the whole
-    shifted input, with no in-place writes, so ``autograd`` can
-    differentiate the result with respect to both ``X`` and ``K``.
+    Vectorized over output positions: the ``k_h * k_w`` shifted copies of
+    ``X`` are stacked and weighted by the kernel entries in one matrix
+    product. No in-place writes, so ``autograd`` can differentiate the
+    result with respect to both ``X`` and ``K``.
 
     Parameters
     ----------
@@ -75,15 +94,10 @@ def corr2d(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     _checks.ndim("X", X, 2)
     _checks.ndim("K", K, 2)
     _checks.same_context("K", K, "X", X)
-    kh, kw = K.shape
     oh, ow = _output_size("X", X.shape, "K", K.shape)
-    # K[a, b] stays an NDArray (shape (1, 1)) so the gradient reaches K.
-    terms = [
-        nd.broadcast_mul(_shifted(X, a, b, oh, ow), K[a, b].reshape((1, 1)))
-        for a in range(kh)
-        for b in range(kw)
-    ]
-    return nd.add_n(*terms)
+    # One input channel and one output channel of the general case.
+    Y = _correlate(X.reshape((1,) + X.shape), K.reshape((1, 1) + K.shape))
+    return Y.reshape((oh, ow))
 
 
 def corr2d_loop(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
@@ -201,18 +215,6 @@ def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
     return Y.reshape(Y.shape[2:])
 
 
-def _im2col(X: nd.NDArray, kh: int, kw: int) -> nd.NDArray:
-    """Stack the ``kh * kw`` shifted windows of a (c, h, w) input.
-
-    Returns shape (c * kh * kw, oh * ow), rows ordered like a (c, kh, kw)
-    kernel flattened, so one matrix product does the whole correlation.
-    """
-    c, h, w = X.shape
-    oh, ow = h - kh + 1, w - kw + 1
-    views = [_shifted(X, a, b, oh, ow) for a in range(kh) for b in range(kw)]
-    return nd.stack(*views, axis=1).reshape((c * kh * kw, oh * ow))
-
-
 def _check_multi(X: nd.NDArray, K: nd.NDArray, K_ndim: int) -> Tuple[int, int]:
     """Shared checks of the multi-channel helpers; return ``(oh, ow)``."""
     _checks.ndim("X", X, 3)
@@ -244,7 +246,7 @@ def corr2d_multi_in(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     [[56.0, 72.0], [104.0, 120.0]]
     """
     oh, ow = _check_multi(X, K, 3)
-    return corr2d_multi_in_out(X, K.expand_dims(0)).reshape((oh, ow))
+    return _correlate(X, K.expand_dims(0)).reshape((oh, ow))
 
 
 def corr2d_multi_in_out(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
@@ -269,11 +271,8 @@ def corr2d_multi_in_out(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     >>> corr2d_multi_in_out(X, K).shape
     (3, 2, 2)
     """
-    oh, ow = _check_multi(X, K, 4)
-    c_o, c_i, kh, kw = K.shape
-    cols = _im2col(X, kh, kw)
-    Y = nd.dot(K.reshape((c_o, c_i * kh * kw)), cols)
-    return Y.reshape((c_o, oh, ow))
+    _check_multi(X, K, 4)
+    return _correlate(X, K)
 
 
 def corr2d_multi_in_out_1x1(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
