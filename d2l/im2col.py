@@ -36,12 +36,14 @@ def im2col(X: nd.NDArray, kernel_shape: tuple[int, int]) -> nd.NDArray:
     _checks.ndim("X", X, 3)
     k_h, k_w = _checks.pair("kernel_shape", kernel_shape)
     c_i, n_h, n_w = X.shape
-    _checks.fits("kernel_shape", (k_h, k_w), "X's spatial shape", (n_h, n_w))
+    _checks.fits("kernel_shape", (k_h, k_w), "`X`'s height and width", (n_h, n_w))
     o_h, o_w = n_h - k_h + 1, n_w - k_w + 1
     # One shifted view per kernel position: the (a, b) view holds, for every
     # output pixel, the input value that kernel entry K[a, b] multiplies.
+    # Slicing one axis at a time is faster in MXNet than one two-axis slice.
+    rows = [nd.slice_axis(X, axis=1, begin=a, end=a + o_h) for a in range(k_h)]
     shifted = [
-        nd.slice(X, begin=(None, a, b), end=(None, a + o_h, b + o_w))
+        nd.slice_axis(rows[a], axis=2, begin=b, end=b + o_w)
         for a in range(k_h)
         for b in range(k_w)
     ]
@@ -67,7 +69,7 @@ def corr2d_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     _checks.ndim("X", X, 2)
     _checks.ndim("K", K, 2)
     _checks.same_context("K", K, "X", X)
-    _checks.fits("K", K.shape, "X", X.shape)
+    _checks.fits("K", K.shape, "`X`'s height and width", X.shape)
     return corr2d_multi_in_out_im2col(X.expand_dims(0), K.reshape((1, 1) + K.shape))[0]
 
 
@@ -89,8 +91,8 @@ def corr2d_multi_in_out_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     _checks.ndim("K", K, 4)
     _checks.same_context("K", K, "X", X)
     c_o, c_i, k_h, k_w = K.shape
-    _checks.channels("K", c_i, "X", X.shape[0], "shaped (c_o, c_i, k_h, k_w) with c_i")
-    _checks.fits("K", (k_h, k_w), "X's spatial shape", X.shape[1:])
+    _checks.channels("K", c_i, 1, "X", X.shape[0])
+    _checks.fits("K", (k_h, k_w), "`X`'s height and width", X.shape[1:])
     o_h, o_w = X.shape[1] - k_h + 1, X.shape[2] - k_w + 1
     Y = nd.dot(K.reshape((c_o, c_i * k_h * k_w)), im2col(X, (k_h, k_w)))
     return Y.reshape((c_o, o_h, o_w))

@@ -84,7 +84,10 @@ def test_wrong_kernel_rank_is_a_value_error_naming_k():
 
 
 def test_channel_mismatch_is_a_value_error_naming_k():
-    with pytest.raises(ValueError, match="`K`.*3 channels of `X`"):
+    with pytest.raises(
+        ValueError,
+        match=r"`K` must have 3 channels on axis 1 \(as many as `X`\), got 4",
+    ):
         corr2d_multi_in_out_im2col(nd.ones((3, 5, 5)), nd.ones((2, 4, 3, 3)))
 
 

@@ -1,0 +1,527 @@
+"""Time the book's convolution and pooling helpers against MXNet's operators.
+
+Run ``python -m d2l.bench`` (``make bench``) for the full benchmark or add
+``--quick`` for a few small sizes. Every implementation is first checked
+against MXNet's built-in operator on the same input; then each is timed as
+the median of repeated runs after a warm-up run. The results go to
+``_build/bench/bench.csv`` and ``_build/bench/bench.png`` (a log-log plot of
+time against input size), and a table of ratios to the built-in operator is
+printed.
+
+The timing helpers (:func:`time_median`, :func:`run_case`) are reused by the
+performance appendix of the book.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import os
+import statistics
+import sys
+import time
+from typing import Callable, Iterable, NamedTuple, Sequence
+
+import mxnet as mx
+import numpy as np
+from matplotlib.figure import Figure
+from mxnet import nd
+
+import d2l
+
+from .im2col import corr2d_im2col, corr2d_multi_in_out_im2col
+
+__all__ = [
+    "Case",
+    "Record",
+    "Timing",
+    "time_median",
+    "implementations",
+    "run_case",
+    "run_cases",
+    "format_table",
+    "plot_series",
+    "save_plot",
+    "write_csv",
+    "main",
+]
+
+# Name of the built-in operator each benchmark is compared with.
+REFERENCE = {
+    "corr2d": "nd.Convolution",
+    "corr2d_multi_in_out": "nd.Convolution",
+    "pool2d_max": "nd.Pooling",
+    "pool2d_avg": "nd.Pooling",
+}
+# The teaching loop costs a Python round trip per output element; it is only
+# timed up to the size set by --loop-max and while one call stays short.
+SLOW = {"corr2d_loop"}
+# (benchmark, implementation, size, window, c_in, c_out, most allowed ratio)
+TARGETS = [
+    ("corr2d", "d2l.corr2d", 512, 3, 1, 1, 5.0),
+    ("pool2d_max", "d2l.pool2d", 512, 3, 1, 1, 5.0),
+    ("pool2d_avg", "d2l.pool2d", 512, 3, 1, 1, 5.0),
+    ("corr2d_multi_in_out", "d2l.corr2d_multi_in_out", 56, 3, 64, 64, 10.0),
+]
+# Agreement with the built-in operator, relative to the largest output value:
+# float32 sums of up to a few hundred terms differ by rounding only.
+TOLERANCE = 1e-4
+
+FULL_SIZES = (8, 16, 32, 64, 128, 256, 512)
+QUICK_SIZES = (8, 16)
+FULL_MULTI = ((3, 16, 224), (16, 16, 128), (64, 64, 56))
+QUICK_MULTI = ((3, 4, 16), (8, 8, 12))
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One input to time: a benchmark name, input size, window and channels."""
+
+    benchmark: str
+    size: int
+    window: int
+    c_in: int = 1
+    c_out: int = 1
+
+
+@dataclasses.dataclass
+class Record:
+    """The timing of one implementation on one case (one CSV row)."""
+
+    benchmark: str
+    implementation: str
+    size: int
+    window: int
+    c_in: int
+    c_out: int
+    seconds: float
+    runs: int
+    ratio: float
+    max_abs_error: float
+    matches: bool
+    device: str
+
+
+class Timing(NamedTuple):
+    """Median seconds per call and the number of timed calls."""
+
+    median: float
+    runs: int
+
+
+def time_median(
+    f: Callable[..., object],
+    *args: object,
+    repeats: int = 5,
+    warmup: int = 1,
+    budget: float = 0.0,
+    max_repeats: int = 100,
+) -> Timing:
+    """Median wall-clock time of ``f(*args)`` in seconds.
+
+    MXNet runs operators asynchronously: a call returns as soon as the work
+    is queued. Each run therefore ends with ``nd.waitall()``, so the time
+    covers the computation and not just the queueing. The ``warmup`` runs
+    are not timed (the first call of an operator sets up its kernels). At
+    least ``repeats`` runs are timed, more when one run is short, up to
+    about ``budget`` seconds in all and at most ``max_repeats`` runs.
+
+    Examples
+    --------
+    >>> X = nd.ones((64, 64))
+    >>> t = time_median(lambda: X * 2, repeats=3)
+    >>> t.runs, t.median > 0
+    (3, True)
+    """
+    if not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"`repeats` must be a positive int, got {repeats!r}")
+    if not isinstance(warmup, int) or warmup < 0:
+        raise ValueError(f"`warmup` must be a non-negative int, got {warmup!r}")
+    for _ in range(warmup):
+        f(*args)
+        nd.waitall()
+    times: list[float] = []
+    while len(times) < repeats or (
+        len(times) < max_repeats and sum(times) + statistics.median(times) < budget
+    ):
+        nd.waitall()  # start from an idle engine
+        start = time.perf_counter()
+        f(*args)
+        nd.waitall()
+        times.append(time.perf_counter() - start)
+    return Timing(statistics.median(times), len(times))
+
+
+def _conv(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """nd.Convolution on a (c_i, h, w) input and (c_o, c_i, k_h, k_w) kernel."""
+    Y = nd.Convolution(
+        X.reshape((1,) + X.shape),
+        K,
+        kernel=K.shape[2:],
+        num_filter=K.shape[0],
+        no_bias=True,
+    )
+    return Y.reshape(Y.shape[1:])
+
+
+def _conv2d(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """nd.Convolution on a single-channel 2-D input and 2-D kernel."""
+    return _conv(X.reshape((1,) + X.shape), K.reshape((1, 1) + K.shape)).reshape(
+        (X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1)
+    )
+
+
+def _pool(X: nd.NDArray, window: int, pool_type: str) -> nd.NDArray:
+    """nd.Pooling with a square window and stride 1 on a 2-D input."""
+    Y = nd.Pooling(
+        X.reshape((1, 1) + X.shape),
+        kernel=(window, window),
+        stride=(1, 1),
+        pool_type=pool_type,
+    )
+    return Y.reshape(Y.shape[2:])
+
+
+def implementations(case: Case) -> dict[str, Callable[..., nd.NDArray]]:
+    """The implementations timed on ``case``, the built-in operator last."""
+    if case.benchmark == "corr2d":
+        return {
+            "corr2d_loop": d2l.corr2d_loop,
+            "d2l.corr2d": d2l.corr2d,
+            "im2col": corr2d_im2col,
+            "nd.Convolution": _conv2d,
+        }
+    if case.benchmark == "corr2d_multi_in_out":
+        return {
+            "d2l.corr2d_multi_in_out": d2l.corr2d_multi_in_out,
+            "im2col": corr2d_multi_in_out_im2col,
+            "nd.Convolution": _conv,
+        }
+    if case.benchmark in ("pool2d_max", "pool2d_avg"):
+        mode = case.benchmark[len("pool2d_") :]
+        w = case.window
+        return {
+            "d2l.pool2d": lambda X: d2l.pool2d(X, w, mode=mode),
+            "nd.Pooling": lambda X: _pool(X, w, mode),
+        }
+    raise ValueError(
+        f"`case.benchmark` must be one of {sorted(REFERENCE)}, got {case.benchmark!r}"
+    )
+
+
+def make_inputs(case: Case, ctx: mx.Context, seed: int = 0) -> list[nd.NDArray]:
+    """Random inputs for ``case`` on ``ctx``: [X, K] or [X] for pooling."""
+    rng = np.random.default_rng(seed)
+
+    def uniform(*shape: int) -> nd.NDArray:
+        return nd.array(rng.uniform(-1, 1, shape), ctx=ctx, dtype="float32")
+
+    n, k = case.size, case.window
+    if case.benchmark == "corr2d":
+        return [uniform(n, n), uniform(k, k)]
+    if case.benchmark == "corr2d_multi_in_out":
+        return [uniform(case.c_in, n, n), uniform(case.c_out, case.c_in, k, k)]
+    return [uniform(n, n)]
+
+
+def run_case(
+    case: Case,
+    ctx: mx.Context,
+    *,
+    repeats: int = 5,
+    budget: float = 0.0,
+    slow_repeats: int = 3,
+    skip: Iterable[str] = (),
+) -> list[Record]:
+    """Check and time every implementation of ``case`` on ``ctx``.
+
+    Each implementation is run once and compared with the built-in operator
+    (that run doubles as the warm-up), then timed with :func:`time_median`.
+    The implementations named in ``skip`` are left out.
+    """
+    args = make_inputs(case, ctx)
+    impls = implementations(case)
+    reference = impls[REFERENCE[case.benchmark]](*args).asnumpy()
+    scale = max(1.0, float(np.abs(reference).max()))
+    records = []
+    for name, f in impls.items():
+        if name in skip:
+            continue
+        out = f(*args).asnumpy()
+        error = (
+            float(np.abs(out - reference).max())
+            if out.shape == reference.shape
+            else float("inf")
+        )
+        if name in SLOW:
+            timing = time_median(f, *args, repeats=slow_repeats, warmup=0)
+        else:
+            timing = time_median(f, *args, repeats=repeats, budget=budget)
+        records.append(
+            Record(
+                case.benchmark,
+                name,
+                case.size,
+                case.window,
+                case.c_in,
+                case.c_out,
+                timing.median,
+                timing.runs,
+                float("nan"),
+                error,
+                error <= TOLERANCE * scale,
+                str(ctx),
+            )
+        )
+    builtin = records[-1].seconds
+    for r in records:
+        r.ratio = r.seconds / builtin
+    return records
+
+
+def run_cases(
+    cases: Sequence[Case],
+    ctx: mx.Context,
+    *,
+    repeats: int = 5,
+    budget: float = 0.0,
+    loop_max: int = 64,
+    loop_limit: float = 2.0,
+    progress: Callable[[str], None] | None = None,
+) -> list[Record]:
+    """Run :func:`run_case` on every case, sparing the loop on large inputs.
+
+    The loop is timed only on inputs up to ``loop_max`` pixels a side, and
+    no longer for a kernel size once one call took more than ``loop_limit``
+    seconds.
+    """
+    records: list[Record] = []
+    loop_too_slow = set()
+    for case in cases:
+        skip = set()
+        if case.size > loop_max or case.window in loop_too_slow:
+            skip = set(SLOW)
+        done = run_case(case, ctx, repeats=repeats, budget=budget, skip=skip)
+        for r in done:
+            if r.implementation in SLOW and r.seconds > loop_limit:
+                loop_too_slow.add(case.window)
+        records.extend(done)
+        if progress is not None:
+            progress(f"  timed {_case_label(case)}")
+    return records
+
+
+def _case_label(case: Case | Record) -> str:
+    """For example "corr2d 512x512, 3x3" or "corr2d_multi_in_out (64, 64, 56), 3x3"."""
+    if case.benchmark == "corr2d_multi_in_out":
+        shape = _channels(case)
+    else:
+        shape = f"{case.size}x{case.size}"
+    return f"{case.benchmark} {shape}, {case.window}x{case.window}"
+
+
+def _channels(r: Case | Record) -> str:
+    return f"({r.c_in}, {r.c_out}, {r.size})"
+
+
+def _group(records: Sequence[Record]) -> dict[tuple, list[Record]]:
+    """Records by (benchmark, window), in the order they were run."""
+    groups: dict[tuple, list[Record]] = {}
+    for r in records:
+        groups.setdefault((r.benchmark, r.window), []).append(r)
+    return groups
+
+
+def _cell(r: Record) -> str:
+    """Median milliseconds to three digits, then the ratio, e.g. "2.53 (16x)"."""
+    ms = f"{r.seconds * 1e3:.3g}" if r.seconds < 1 else f"{r.seconds * 1e3:,.0f}"
+    ratio = f"{r.ratio:.1f}" if r.ratio < 10 else f"{r.ratio:,.0f}"
+    return f"{ms} ({ratio}x)"
+
+
+def format_table(records: Sequence[Record]) -> str:
+    """One table per benchmark: median milliseconds and ratio to built-in."""
+    lines = []
+    for (benchmark, window), group in _group(records).items():
+        names = list(dict.fromkeys(r.implementation for r in group))
+        multi = benchmark == "corr2d_multi_in_out"
+        lines.append("")
+        lines.append(
+            f"{benchmark}, {window}x{window} window: median ms "
+            f"(ratio to {REFERENCE[benchmark]})"
+        )
+        key_title = "(c_in, c_out, size)" if multi else "size"
+        lines.append(f"{key_title:>20}" + "".join(f"{n:>24}" for n in names))
+        rows: dict[str, dict[str, Record]] = {}
+        for r in group:
+            key = _channels(r) if multi else str(r.size)
+            rows.setdefault(key, {})[r.implementation] = r
+        for key, row in rows.items():
+            cells = [_cell(row[n]) if n in row else "-" for n in names]
+            lines.append(f"{key:>20}" + "".join(f"{c:>24}" for c in cells))
+    return "\n".join(lines)
+
+
+def format_targets(records: Sequence[Record]) -> str:
+    """The ratios the package's helpers aim for, where they were measured."""
+    lines = []
+    for benchmark, name, size, window, c_in, c_out, most in TARGETS:
+        for r in records:
+            if (r.benchmark, r.implementation, r.size, r.window, r.c_in, r.c_out) == (
+                benchmark,
+                name,
+                size,
+                window,
+                c_in,
+                c_out,
+            ):
+                verdict = "met" if r.ratio <= most else "MISSED"
+                what = f"{name} on {_case_label(r)}"
+                lines.append(
+                    f"  {what:<62} {r.ratio:6.1f}x  (target <= {most:g}x) {verdict}"
+                )
+    if not lines:
+        return ""
+    return "Targets (ratio to the built-in operator):\n" + "\n".join(lines)
+
+
+def write_csv(records: Sequence[Record], path: str) -> None:
+    """Write one row per record, with a header naming every field."""
+    fields = [f.name for f in dataclasses.fields(Record)]
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        for r in records:
+            writer.writerow(dataclasses.asdict(r))
+
+
+def plot_series(ax, records: Sequence[Record], benchmark: str, window: int) -> None:
+    """Draw time against input size on log-log axes, one line per version."""
+    group = [r for r in records if (r.benchmark, r.window) == (benchmark, window)]
+    for name in dict.fromkeys(r.implementation for r in group):
+        points = [(r.size, r.seconds) for r in group if r.implementation == name]
+        sizes, seconds = zip(*points)
+        ax.plot(sizes, seconds, marker="o", label=name)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    sizes = sorted({r.size for r in group})
+    ax.set_xticks(sizes, [str(n) for n in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("input height = width (pixels)")
+    ax.set_ylabel("median time (s)")
+    ax.set_title(f"{benchmark}, {window}x{window}")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def _plot_multi(ax, records: Sequence[Record]) -> None:
+    """Grouped bars: one group per (c_in, c_out, size), one bar per version."""
+    group = [r for r in records if r.benchmark == "corr2d_multi_in_out"]
+    configs = list(dict.fromkeys(_channels(r) for r in group))
+    names = list(dict.fromkeys(r.implementation for r in group))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        seconds = {_channels(r): r.seconds for r in group if r.implementation == name}
+        xs = [j + i * width for j, c in enumerate(configs) if c in seconds]
+        ax.bar(xs, [seconds[c] for c in configs if c in seconds], width, label=name)
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(configs))])
+    ax.set_xticklabels(configs)
+    ax.set_yscale("log")
+    ax.set_xlabel("(c_in, c_out, size), 3x3 kernels")
+    ax.set_ylabel("median time (s)")
+    ax.set_title("corr2d_multi_in_out")
+    ax.legend(fontsize="small")
+
+
+def save_plot(records: Sequence[Record], path: str, device: str) -> None:
+    """Save one panel per benchmark to ``path`` (needs no display)."""
+    panels = list(_group([r for r in records if r.benchmark != "corr2d_multi_in_out"]))
+    has_multi = any(r.benchmark == "corr2d_multi_in_out" for r in records)
+    count = len(panels) + has_multi
+    cols = 2
+    rows = (count + cols - 1) // cols
+    fig = Figure(figsize=(6 * cols, 4.5 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, (benchmark, window) in zip(axes, panels):
+        plot_series(ax, records, benchmark, window)
+    if has_multi:
+        _plot_multi(axes[len(panels)], records)
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    fig.suptitle(f"Median time per call on {device}")
+    fig.savefig(path, dpi=80)
+
+
+def build_cases(
+    sizes: Sequence[int], windows: Sequence[int], multi: Sequence[tuple]
+) -> list[Case]:
+    """Every case of the benchmark, the cheap ones first."""
+    cases = [Case("corr2d", n, k) for k in windows for n in sizes if n >= k]
+    cases += [Case("corr2d_multi_in_out", n, 3, c_i, c_o) for c_i, c_o, n in multi]
+    cases += [Case(b, n, 3) for b in ("pool2d_max", "pool2d_avg") for n in sizes]
+    return cases
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m d2l.bench",
+        description="Time the book's cross-correlation and pooling helpers "
+        "against MXNet's nd.Convolution and nd.Pooling.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes and few repeats"
+    )
+    parser.add_argument(
+        "--out", default=os.path.join("_build", "bench"), help="output folder"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="fewest timed runs per case"
+    )
+    args = parser.parse_args(argv)
+    if args.repeats is not None and args.repeats < 1:
+        parser.error(f"--repeats must be a positive int, got {args.repeats}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; return 1 if some version disagrees with MXNet."""
+    args = _parse(argv)
+    ctx = d2l.try_gpu()
+    if args.quick:
+        cases = build_cases(QUICK_SIZES, (3, 7), QUICK_MULTI)
+        settings = dict(repeats=args.repeats or 2, budget=0.0, loop_max=16)
+    else:
+        cases = build_cases(FULL_SIZES, (3, 7), FULL_MULTI)
+        settings = dict(repeats=args.repeats or 5, budget=0.25, loop_max=64)
+    print(
+        f"Device: {ctx} (MXNet {mx.__version__}, {os.cpu_count()} CPU cores, "
+        f"{'quick' if args.quick else 'full'} run)",
+        flush=True,
+    )
+    start = time.perf_counter()
+    records = run_cases(cases, ctx, progress=lambda s: print(s, flush=True), **settings)
+    os.makedirs(args.out, exist_ok=True)
+    csv_path = os.path.join(args.out, "bench.csv")
+    png_path = os.path.join(args.out, "bench.png")
+    write_csv(records, csv_path)
+    save_plot(records, png_path, str(ctx))
+    print(f"Device: {ctx}")
+    print(format_table(records))
+    targets = format_targets(records)
+    if targets:
+        print("\n" + targets)
+    wrong = [r for r in records if not r.matches]
+    for r in wrong:
+        print(
+            f"MISMATCH: {r.implementation} on {r.benchmark} {_channels(r)} differs "
+            f"from {REFERENCE[r.benchmark]} by {r.max_abs_error:.3g}"
+        )
+    if not wrong:
+        print(f"\nEvery version matches {', '.join(sorted(set(REFERENCE.values())))}.")
+    print(f"Wrote {csv_path} and {png_path} in {time.perf_counter() - start:.0f} s.")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
