@@ -11,6 +11,7 @@ from numbers import Integral
 from typing import Any, Sequence, Tuple, Union
 
 import mxnet as mx
+import numpy as np
 
 IntPair = Union[int, Tuple[int, int]]
 
@@ -38,6 +39,26 @@ def same_context(name: str, value: mx.nd.NDArray, ref_name: str, ref: Any) -> No
     """Check that two arrays live on one context (MXNet cannot mix them)."""
     if value.context != ref.context:
         _fail(name, f"on `{ref_name}`'s context {ref.context}", f"{value.context}")
+
+
+def same_dtype(name: str, value: mx.nd.NDArray, ref_name: str, ref: Any) -> None:
+    """Check that two arrays share a dtype (MXNet will not mix them)."""
+    if value.dtype != ref.dtype:
+        _fail(
+            name,
+            f"of `{ref_name}`'s dtype {_dtype_name(ref)}",
+            f"dtype {_dtype_name(value)}",
+        )
+
+
+def floating(name: str, value: mx.nd.NDArray) -> None:
+    """Check that an array holds floating-point numbers."""
+    if not np.issubdtype(value.dtype, np.floating):
+        _fail(name, "a floating-point NDArray", f"dtype {_dtype_name(value)}")
+
+
+def _dtype_name(value: mx.nd.NDArray) -> str:
+    return np.dtype(value.dtype).name
 
 
 def is_int(value: Any) -> bool:

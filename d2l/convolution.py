@@ -94,6 +94,7 @@ def corr2d(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     _checks.ndim("X", X, 2)
     _checks.ndim("K", K, 2)
     _checks.same_context("K", K, "X", X)
+    _checks.same_dtype("K", K, "X", X)
     oh, ow = _output_size("X", X.shape, "K", K.shape)
     # One input channel and one output channel of the general case.
     Y = _correlate(X.reshape((1,) + X.shape), K.reshape((1, 1) + K.shape))
@@ -126,6 +127,7 @@ def corr2d_loop(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     _checks.ndim("X", X, 2)
     _checks.ndim("K", K, 2)
     _checks.same_context("K", K, "X", X)
+    _checks.same_dtype("K", K, "X", X)
     h, w = K.shape
     oh, ow = _output_size("X", X.shape, "K", K.shape)
     Y = nd.zeros((oh, ow), ctx=X.context, dtype=X.dtype)
@@ -220,6 +222,7 @@ def _check_multi(X: nd.NDArray, K: nd.NDArray, K_ndim: int) -> Tuple[int, int]:
     _checks.ndim("X", X, 3)
     _checks.ndim("K", K, K_ndim)
     _checks.same_context("K", K, "X", X)
+    _checks.same_dtype("K", K, "X", X)
     c_axis = K_ndim - 3
     _checks.channels("K", K.shape[c_axis], c_axis, "X", X.shape[0])
     return _output_size("X", X.shape[1:], "K", K.shape[-2:])

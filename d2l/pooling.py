@@ -86,6 +86,7 @@ def pool2d(
     [[2.0, 3.0], [5.0, 6.0]]
     """
     _checks.ndim("X", X, 2)
+    _checks.floating("X", X)
     window = _checks.pair("pool_size", pool_size)
     _checks.one_of("mode", mode, ("max", "avg"))
     p_h, p_w = _checks.pair("padding", padding, minimum=0)

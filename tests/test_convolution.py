@@ -373,3 +373,21 @@ def test_corr2d_multi_in_out_1x1_rejects_larger_kernels():
 def test_corr2d_multi_in_out_1x1_rejects_disagreeing_channel_counts():
     with pytest.raises(ValueError, match=r"`K` must have 2 channels on axis 1"):
         d2l.corr2d_multi_in_out_1x1(nd.ones((2, 4, 4)), nd.ones((1, 5, 1, 1)))
+
+
+@pytest.mark.parametrize("fn", [d2l.corr2d, d2l.corr2d_loop])
+def test_corr2d_rejects_a_kernel_of_another_dtype(fn):
+    X = nd.ones((3, 3), dtype="float64")
+    with pytest.raises(ValueError, match=r"`K` must be of `X`'s dtype float64"):
+        fn(X, nd.ones((2, 2)))
+
+
+def test_corr2d_multi_in_out_rejects_kernels_of_another_dtype():
+    X = nd.ones((2, 3, 3), dtype="float64")
+    with pytest.raises(ValueError, match=r"got dtype float32"):
+        d2l.corr2d_multi_in_out(X, nd.ones((1, 2, 2, 2)))
+
+
+def test_corr2d_keeps_a_float64_dtype():
+    X, K = nd.ones((3, 3), dtype="float64"), nd.ones((2, 2), dtype="float64")
+    assert d2l.corr2d(X, K).dtype == np.float64

@@ -153,3 +153,9 @@ def test_pool2d_rejects_padding_as_large_as_the_window():
 def test_pool2d_rejects_a_window_larger_than_the_padded_input():
     with pytest.raises(ValueError, match=r"`pool_size` must be no larger than the pad"):
         d2l.pool2d(nd.ones((3, 3)), (6, 2), padding=1)
+
+
+def test_pool2d_rejects_an_integer_input():
+    X = nd.ones((3, 3), dtype="int32")
+    with pytest.raises(ValueError, match=r"`X` must be a floating-point NDArray"):
+        d2l.pool2d(X, 2)
