@@ -204,6 +204,18 @@ def show_heatmaps(
     return fig
 
 
+def _as_picture(i: int, image: Any) -> np.ndarray:
+    """Return image ``i`` as (h, w) or (h, w, 3); drop a single channel axis."""
+    A = _to_numpy(image)
+    if A.ndim == 3 and 1 in (A.shape[0], A.shape[-1]):
+        A = A.reshape(A.shape[1:] if A.shape[0] == 1 else A.shape[:-1])
+    if A.ndim == 2 or (A.ndim == 3 and A.shape[-1] in (3, 4)):
+        return A
+    raise ValueError(
+        f"`images[{i}]` must be (h, w), (1, h, w) or (h, w, 3), got shape {A.shape}"
+    )
+
+
 def show_images(
     images: Any,
     titles: Sequence[str] | None = None,
@@ -215,7 +227,7 @@ def show_images(
     Parameters
     ----------
     images : sequence of arrays (NDArray or NumPy)
-        Each (h, w) for grey levels or (h, w, 3) for colour.
+        Each (h, w) or (1, h, w) for grey levels, (h, w, 3) for colour.
     titles : sequence of str, optional
     cmap : str, default 'gray'
         Used for 2-D images.
@@ -231,12 +243,7 @@ def show_images(
     """
     if isinstance(images, (nd.NDArray, np.ndarray)) and images.ndim == 2:
         images = [images]
-    pictures = [_to_numpy(img) for img in images]
-    for i, img in enumerate(pictures):
-        if img.ndim not in (2, 3):
-            raise ValueError(
-                f"`images[{i}]` must be 2-D or 3-D (h, w, 3), got shape {img.shape}"
-            )
+    pictures = [_as_picture(i, img) for i, img in enumerate(images)]
     if titles is not None and len(titles) != len(pictures):
         raise ValueError(
             f"`titles` must have one entry per image ({len(pictures)}), "

@@ -90,6 +90,12 @@ def test_show_images_draws_one_titled_panel_per_image():
     assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
 
 
-def test_show_images_rejects_a_1d_image():
-    with pytest.raises(ValueError, match=r"`images\[0\]` must be 2-D or 3-D"):
-        d2l.show_images([nd.ones((4,))])
+def test_show_images_drops_a_single_channel_axis():
+    fig = d2l.show_images([nd.ones((1, 4, 5)), np.ones((4, 5, 1))])
+    assert [ax.images[0].get_array().shape for ax in fig.axes] == [(4, 5), (4, 5)]
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 4, 5), (1, 1, 4, 4)])
+def test_show_images_rejects_what_is_not_an_image(shape):
+    with pytest.raises(ValueError, match=r"`images\[0\]` must be \(h, w\)"):
+        d2l.show_images([nd.ones(shape)])
