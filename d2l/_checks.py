@@ -20,6 +20,12 @@ def _fail(name: str, requirement: str, got: str, verb: str = "be") -> None:
     raise ValueError(f"`{name}` must {verb} {requirement}, got {got}")
 
 
+def require(condition: bool, name: str, requirement: str, got: str) -> None:
+    """Raise the standard message unless ``condition`` holds."""
+    if not condition:
+        _fail(name, requirement, got)
+
+
 def ndarray(name: str, value: Any) -> mx.nd.NDArray:
     """Return ``value`` if it is an NDArray, else raise naming its type."""
     if not isinstance(value, mx.nd.NDArray):

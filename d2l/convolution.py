@@ -4,7 +4,7 @@ The fast helpers loop over kernel offsets ``(a, b)``, never over output
 positions: output ``Y`` is the sum over ``(a, b)`` of ``K[a, b]`` times the
 input shifted by ``(a, b)``. They stack the ``k_h * k_w`` shifted copies
 (the "im2col" layout) and let one matrix product form that weighted sum,
-which is faster in MXNet than nine separate multiply-and-adds. Nothing is
+which MXNet runs faster than ``k_h * k_w`` separate multiply-and-adds. Nothing is
 written in place, so ``autograd`` can differentiate every helper here
 except ``corr2d_loop``.
 """
@@ -19,7 +19,6 @@ from mxnet import nd
 from mxnet.gluon import nn
 
 from . import _checks
-from .shapes import conv_output_shape  # noqa: F401  (also importable from here)
 
 __all__ = [
     "corr2d",
@@ -209,11 +208,16 @@ def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
     >>> comp_conv2d(conv2d, nd.ones((8, 8))).shape
     (8, 8)
     """
-    if not isinstance(conv2d, nn.Block):
-        raise ValueError(f"`conv2d` must be a gluon Block, got {type(conv2d).__name__}")
+    _checks.instance("conv2d", conv2d, nn.Block, "a gluon Block")
     _checks.ndim("X", X, 2)
     _params_on(conv2d, X.context)
     Y = conv2d(X.reshape((1, 1) + X.shape))
+    _checks.require(
+        Y.ndim == 4 and Y.shape[1] == 1,
+        "conv2d",
+        "a layer with one output channel",
+        f"output shape {tuple(Y.shape)}",
+    )
     return Y.reshape(Y.shape[2:])
 
 

@@ -391,3 +391,8 @@ def test_corr2d_multi_in_out_rejects_kernels_of_another_dtype():
 def test_corr2d_keeps_a_float64_dtype():
     X, K = nd.ones((3, 3), dtype="float64"), nd.ones((2, 2), dtype="float64")
     assert d2l.corr2d(X, K).dtype == np.float64
+
+
+def test_comp_conv2d_rejects_a_layer_with_several_output_channels():
+    with pytest.raises(ValueError, match=r"`conv2d` must be a layer with one output"):
+        d2l.comp_conv2d(nn.Conv2D(2, kernel_size=3), nd.ones((4, 4)))
