@@ -20,10 +20,18 @@ def _fail(name: str, requirement: str, got: str, verb: str = "be") -> None:
     raise ValueError(f"`{name}` must {verb} {requirement}, got {got}")
 
 
-def require(condition: bool, name: str, requirement: str, got: str) -> None:
+def require(
+    condition: bool, name: str, requirement: str, got: str, verb: str = "be"
+) -> None:
     """Raise the standard message unless ``condition`` holds."""
     if not condition:
-        _fail(name, requirement, got)
+        _fail(name, requirement, got, verb=verb)
+
+
+def non_negative_int(name: str, value: Any) -> int:
+    """Check that ``value`` is an int (not a bool) that is at least 0."""
+    require(is_int(value) and value >= 0, name, "a non-negative int", repr(value))
+    return int(value)
 
 
 def ndarray(name: str, value: Any) -> mx.nd.NDArray:

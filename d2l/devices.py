@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mxnet as mx
 
+from . import _checks
+
 __all__ = ["num_gpus", "cpu", "gpu", "try_gpu", "try_all_gpus"]
 
 
@@ -41,8 +43,7 @@ def gpu(i: int = 0) -> mx.Context:
     >>> gpu(1)
     gpu(1)
     """
-    if not isinstance(i, int) or i < 0:
-        raise ValueError(f"`i` must be a non-negative int, got {i!r}")
+    i = _checks.non_negative_int("i", i)
     return mx.gpu(i)
 
 
@@ -54,8 +55,7 @@ def try_gpu(i: int = 0) -> mx.Context:
     >>> try_gpu() in (cpu(), gpu(0))
     True
     """
-    if not isinstance(i, int) or i < 0:
-        raise ValueError(f"`i` must be a non-negative int, got {i!r}")
+    i = _checks.non_negative_int("i", i)
     return gpu(i) if num_gpus() > i else cpu()
 
 

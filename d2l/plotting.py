@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from mxnet import nd
 
+from . import _checks
+
 __all__ = ["set_figsize", "plot", "show_heatmaps", "show_images", "HEATMAP_CMAP"]
 
 #: One colormap for every heat map in the book, so colours mean the same
@@ -178,15 +180,10 @@ def show_heatmaps(
         arrays = [arrays]
     matrices = [_to_numpy(a) for a in arrays]
     for i, A in enumerate(matrices):
-        if A.ndim != 2:
-            raise ValueError(f"`arrays[{i}]` must be 2-D, got shape {A.shape}")
+        _checks.require(A.ndim == 2, f"arrays[{i}]", "2-D", f"shape {A.shape}")
     if titles is None:
         titles = [f"array {i}" for i in range(len(matrices))]
-    if len(titles) != len(matrices):
-        raise ValueError(
-            f"`titles` must have one entry per array ({len(matrices)}), "
-            f"got {len(titles)}"
-        )
+    _check_titles(titles, len(matrices), "array")
     n = len(matrices)
     if figsize is None:
         figsize = (2.2 * n, 2.2)
@@ -209,10 +206,23 @@ def _as_picture(i: int, image: Any) -> np.ndarray:
     A = _to_numpy(image)
     if A.ndim == 3 and 1 in (A.shape[0], A.shape[-1]):
         A = A.reshape(A.shape[1:] if A.shape[0] == 1 else A.shape[:-1])
-    if A.ndim == 2 or (A.ndim == 3 and A.shape[-1] in (3, 4)):
-        return A
-    raise ValueError(
-        f"`images[{i}]` must be (h, w), (1, h, w) or (h, w, 3), got shape {A.shape}"
+    _checks.require(
+        A.ndim == 2 or (A.ndim == 3 and A.shape[-1] in (3, 4)),
+        f"images[{i}]",
+        "(h, w), (1, h, w) or (h, w, 3)",
+        f"shape {A.shape}",
+    )
+    return A
+
+
+def _check_titles(titles: Sequence[str], n: int, item: str) -> None:
+    """Check that there is one title per panel."""
+    _checks.require(
+        len(titles) == n,
+        "titles",
+        f"one entry per {item} ({n})",
+        str(len(titles)),
+        verb="have",
     )
 
 
@@ -244,11 +254,8 @@ def show_images(
     if isinstance(images, (nd.NDArray, np.ndarray)) and images.ndim == 2:
         images = [images]
     pictures = [_as_picture(i, img) for i, img in enumerate(images)]
-    if titles is not None and len(titles) != len(pictures):
-        raise ValueError(
-            f"`titles` must have one entry per image ({len(pictures)}), "
-            f"got {len(titles)}"
-        )
+    if titles is not None:
+        _check_titles(titles, len(pictures), "image")
     n = len(pictures)
     if figsize is None:
         figsize = (2.0 * n, 2.0)

@@ -49,7 +49,7 @@ def test_try_all_gpus_lists_every_gpu(two_gpus):
 
 
 @pytest.mark.parametrize("fn", [d2l.gpu, d2l.try_gpu])
-@pytest.mark.parametrize("i", [-1, 1.0, "0"])
+@pytest.mark.parametrize("i", [-1, 1.0, "0", True])
 def test_gpu_helpers_reject_an_index_that_is_not_a_non_negative_int(fn, i):
     with pytest.raises(ValueError, match=r"`i` must be a non-negative int"):
         fn(i)
