@@ -8,12 +8,10 @@ name in backticks, what it must be, and what was given, for example
 from __future__ import annotations
 
 from numbers import Integral
-from typing import Any, Sequence, Tuple, Union
+from typing import Any, Sequence, Tuple
 
 import mxnet as mx
 import numpy as np
-
-IntPair = Union[int, Tuple[int, int]]
 
 
 def _fail(name: str, requirement: str, got: str, verb: str = "be") -> None:
