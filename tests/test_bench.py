@@ -17,7 +17,7 @@ from mxnet import nd
 
 import d2l
 from d2l import bench
-from d2l.im2col import corr2d_im2col
+from d2l.variants import corr2d_im2col
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEVICE = re.compile(r"Device: ((?:cpu|gpu)\(\d+\))")
@@ -78,6 +78,12 @@ def test_csv_times_are_positive_medians_of_several_runs(quick_run):
         seconds = float(row["seconds"])
         assert math.isfinite(seconds) and seconds > 0, row
         assert int(row["runs"]) >= 2, row
+
+
+def test_fastest_run_is_no_slower_than_the_median(quick_run):
+    _, _, rows = quick_run
+    for row in rows:
+        assert 0 < float(row["best_seconds"]) <= float(row["seconds"]), row
 
 
 def test_builtin_operator_has_ratio_one_and_others_are_relative_to_it(quick_run):
@@ -164,6 +170,7 @@ def test_time_median_takes_the_median_not_the_mean():
     timed = bench.time_median(sleepy, repeats=3, warmup=1)
     assert timed.runs == 3
     assert timed.median < 0.05
+    assert timed.best <= timed.median
 
 
 @pytest.mark.parametrize("repeats", [0, -1, 2.5])

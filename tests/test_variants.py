@@ -1,4 +1,4 @@
-"""Cross-correlation as one matrix product, checked against nd.Convolution."""
+"""The appendix's cross-correlation variants, checked against nd.Convolution."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 from mxnet import nd
 
-from d2l.im2col import corr2d_im2col, corr2d_multi_in_out_im2col, im2col
+from d2l.variants import (
+    corr2d_im2col,
+    corr2d_multi_in_out_im2col,
+    corr2d_shift_add,
+    im2col,
+)
 
 
 def builtin(X, K):
@@ -39,20 +44,25 @@ def test_im2col_orders_rows_channel_first_like_a_flattened_kernel():
     np.testing.assert_array_equal(columns[4:], 1)
 
 
-def test_corr2d_im2col_prints_the_worked_example():
+VARIANTS = [corr2d_shift_add, corr2d_im2col]
+
+
+@pytest.mark.parametrize("corr2d", VARIANTS)
+def test_variant_prints_the_worked_example(corr2d):
     X = nd.arange(9).reshape((3, 3))
     K = nd.arange(4).reshape((2, 2))
-    np.testing.assert_array_equal(corr2d_im2col(X, K).asnumpy(), [[19, 25], [37, 43]])
+    np.testing.assert_array_equal(corr2d(X, K).asnumpy(), [[19, 25], [37, 43]])
 
 
+@pytest.mark.parametrize("corr2d", VARIANTS)
 @pytest.mark.parametrize(
     "n_h, n_w, k_h, k_w", [(8, 8, 3, 3), (9, 13, 7, 2), (5, 4, 5, 1)]
 )
-def test_corr2d_im2col_equals_nd_convolution(n_h, n_w, k_h, k_w):
+def test_variant_equals_nd_convolution(corr2d, n_h, n_w, k_h, k_w):
     X, K = uniform(n_h, n_w), uniform(k_h, k_w)
     expected = builtin(X.expand_dims(0), K.reshape((1, 1, k_h, k_w)))[0]
     np.testing.assert_allclose(
-        corr2d_im2col(X, K).asnumpy(), expected.asnumpy(), rtol=1e-5, atol=1e-5
+        corr2d(X, K).asnumpy(), expected.asnumpy(), rtol=1e-5, atol=1e-5
     )
 
 
@@ -67,20 +77,23 @@ def test_corr2d_multi_in_out_im2col_equals_nd_convolution(c_i, c_o, n, k):
     )
 
 
-def test_result_stays_on_the_input_context():
+@pytest.mark.parametrize("corr2d", VARIANTS)
+def test_result_stays_on_the_input_context(corr2d):
     ctx = mx.cpu(1)
-    Y = corr2d_im2col(uniform(6, 6, ctx=ctx), uniform(3, 3, ctx=ctx))
+    Y = corr2d(uniform(6, 6, ctx=ctx), uniform(3, 3, ctx=ctx))
     assert Y.context == ctx
 
 
-def test_kernel_larger_than_input_is_a_value_error_naming_k():
+@pytest.mark.parametrize("corr2d", VARIANTS)
+def test_kernel_larger_than_input_is_a_value_error_naming_k(corr2d):
     with pytest.raises(ValueError, match="`K` must be no larger than"):
-        corr2d_im2col(nd.ones((2, 5)), nd.ones((3, 3)))
+        corr2d(nd.ones((2, 5)), nd.ones((3, 3)))
 
 
-def test_wrong_kernel_rank_is_a_value_error_naming_k():
+@pytest.mark.parametrize("corr2d", VARIANTS)
+def test_wrong_kernel_rank_is_a_value_error_naming_k(corr2d):
     with pytest.raises(ValueError, match=r"`K` must be 2-D, got shape \(2, 2, 2\)"):
-        corr2d_im2col(nd.ones((4, 4)), nd.ones((2, 2, 2)))
+        corr2d(nd.ones((4, 4)), nd.ones((2, 2, 2)))
 
 
 def test_channel_mismatch_is_a_value_error_naming_k():
@@ -91,9 +104,10 @@ def test_channel_mismatch_is_a_value_error_naming_k():
         corr2d_multi_in_out_im2col(nd.ones((3, 5, 5)), nd.ones((2, 4, 3, 3)))
 
 
-def test_kernel_on_another_context_is_a_value_error():
+@pytest.mark.parametrize("corr2d", VARIANTS)
+def test_kernel_on_another_context_is_a_value_error(corr2d):
     with pytest.raises(ValueError, match="`K` must be on `X`'s context"):
-        corr2d_im2col(nd.ones((4, 4), ctx=mx.cpu(0)), nd.ones((2, 2), ctx=mx.cpu(1)))
+        corr2d(nd.ones((4, 4), ctx=mx.cpu(0)), nd.ones((2, 2), ctx=mx.cpu(1)))
 
 
 def test_im2col_rejects_a_2d_input():

@@ -1,10 +1,15 @@
-"""Cross-correlation as one matrix product (the "im2col" trick).
+"""Other ways to compute a cross-correlation, for the performance appendix.
 
-Every output element of a cross-correlation is a dot product between the
-kernel and one window of the input. Writing each window as a column of a
-matrix turns all of those dot products into a single matrix product, which
-a linear-algebra library computes far faster than many small operations.
-The appendix on performance times this version against the others.
+``d2l.corr2d_loop`` visits one output element at a time. The versions here
+visit the kernel entries instead:
+
+* ``corr2d_shift_add`` adds up one scaled, shifted copy of the input per
+  kernel entry, each copy handled by MXNet in a single operation;
+* ``corr2d_im2col`` (the "im2col" trick) writes every window of the input as
+  one column of a matrix, which turns all the window-times-kernel dot
+  products into a single matrix product.
+
+The appendix times them against the loop and MXNet's own operator.
 """
 
 from __future__ import annotations
@@ -13,7 +18,45 @@ from mxnet import nd
 
 from . import _checks
 
-__all__ = ["im2col", "corr2d_im2col", "corr2d_multi_in_out_im2col"]
+__all__ = [
+    "corr2d_shift_add",
+    "im2col",
+    "corr2d_im2col",
+    "corr2d_multi_in_out_im2col",
+]
+
+
+def corr2d_shift_add(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
+    """2-D cross-correlation as a sum of scaled, shifted copies of ``X``.
+
+    ``Y`` is the sum over kernel entries ``(a, b)`` of ``K[a, b]`` times the
+    ``o_h x o_w`` part of ``X`` that starts at row ``a`` and column ``b``: a
+    handful of whole-array operations per kernel entry, however large ``X``.
+
+    Examples
+    --------
+    >>> X = nd.arange(9).reshape((3, 3))
+    >>> K = nd.arange(4).reshape((2, 2))
+    >>> corr2d_shift_add(X, K).asnumpy()
+    array([[19., 25.],
+           [37., 43.]], dtype=float32)
+    """
+    _checks.ndim("X", X, 2)
+    _checks.ndim("K", K, 2)
+    _checks.same_context("K", K, "X", X)
+    _checks.fits("K", K.shape, "`X`'s height and width", X.shape)
+    k_h, k_w = K.shape
+    o_h, o_w = X.shape[0] - k_h + 1, X.shape[1] - k_w + 1
+    # The k_h * k_w weights are read into Python once: one copy is cheaper
+    # than k_h * k_w tiny indexing operations on the array.
+    weights = K.asnumpy()
+    rows = [nd.slice_axis(X, axis=0, begin=a, end=a + o_h) for a in range(k_h)]
+    terms = [
+        nd.slice_axis(rows[a], axis=1, begin=b, end=b + o_w) * float(weights[a, b])
+        for a in range(k_h)
+        for b in range(k_w)
+    ]
+    return nd.add_n(*terms)
 
 
 def im2col(X: nd.NDArray, kernel_shape: tuple[int, int]) -> nd.NDArray:
