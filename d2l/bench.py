@@ -387,7 +387,7 @@ def format_targets(records: Sequence[Record]) -> str:
                 verdict = "met" if r.ratio <= most else "MISSED"
                 what = f"{name} on {_case_label(r)}"
                 lines.append(
-                    f"  {what:<62} {r.ratio:6.1f}x  (target <= {most:g}x) {verdict}"
+                    f"  {what:<66} {r.ratio:5.1f}x  (target <= {most:g}x) {verdict}"
                 )
     if not lines:
         return ""
