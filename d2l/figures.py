@@ -350,7 +350,7 @@ def draw_conv1x1(step: Conv1x1Step) -> Figure:
     column(step.X, "input", 0, [f"X[{c}]" for c in range(c_i)])
     x_k = w + 1.5
     _draw_grid(
-        ax, cell_texts(step.K), "kernel", x_k, 0.9 + (col_h - c_o) / 2, "K (c_o × c_i)"
+        ax, cell_texts(step.K), "kernel", x_k, 0.9 + (col_h - c_o) / 2, "W (c_o × c_i)"
     )
     column(step.Y, "output", x_k + c_i + 1.5, [f"Y[{o}]" for o in range(c_o)])
     for n, line in enumerate(step.expressions):

@@ -43,10 +43,18 @@ def format_value(v: float) -> str:
     ('19', '1.11', '-0.5')
     """
     v = float(v)
+    if np.isinf(v):
+        return "−∞" if v < 0 else "∞"
     if v.is_integer():
         return str(int(v))
     text = f"{v:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text  # tiny values round to a plain 0
+
+
+def _factor(v: float) -> str:
+    """A value as a factor of a product: negatives in parentheses, ``1×(-1)``."""
+    text = format_value(v)
+    return f"({text})" if text.startswith("-") else text
 
 
 def cell_texts(values: np.ndarray) -> List[List[str]]:
@@ -74,9 +82,14 @@ class WindowStep:
 
     @property
     def padded(self) -> np.ndarray:
-        """The input with its zero border."""
+        """The input with its border: zeros, or -inf for max pooling.
+
+        MXNet's max pooling never picks a padded cell (its padding acts as
+        -inf), while cross-correlation and average pooling add zeros.
+        """
         p_h, p_w = self.padding
-        return np.pad(self.X, ((p_h, p_h), (p_w, p_w)))
+        fill = -np.inf if self.operation == "max" else 0
+        return np.pad(self.X, ((p_h, p_h), (p_w, p_w)), constant_values=fill)
 
     @property
     def window(self) -> Tuple[int, int, int, int]:
@@ -109,14 +122,16 @@ class WindowStep:
     @property
     def expression(self) -> str:
         """The window's arithmetic written out, ending in the output value."""
-        xs = [format_value(v) for v in self.window_values.ravel()]
+        values = self.window_values.ravel()
         result = format_value(self.value)
         if self.operation == "corr2d":
-            ks = [format_value(v) for v in self.K.ravel()]
-            terms = " + ".join(f"{x}×{k}" for x, k in zip(xs, ks))
+            pairs = zip(values, self.K.ravel())
+            terms = " + ".join(f"{_factor(x)}×{_factor(k)}" for x, k in pairs)
             return f"{terms} = {result}"
-        if self.operation == "max":
-            return f"max({', '.join(xs)}) = {result}"
+        if self.operation == "max":  # padded cells cannot win: list real entries
+            real = [format_value(v) for v in values if not np.isinf(v)]
+            return f"max({', '.join(real)}) = {result}"
+        xs = [format_value(v) for v in values]
         return f"({' + '.join(xs)}) / {len(xs)} = {result}"
 
 
@@ -290,10 +305,10 @@ class Conv1x1Step:
 
     @property
     def expressions(self) -> List[str]:
-        xs = [format_value(v) for v in self.pixel_in]
+        xs = [_factor(v) for v in self.pixel_in]
         lines = []
         for o, (row, y) in enumerate(zip(self.K, self.pixel_out)):
-            terms = " + ".join(f"{format_value(k)}×{x}" for k, x in zip(row, xs))
+            terms = " + ".join(f"{_factor(k)}×{x}" for k, x in zip(row, xs))
             lines.append(f"Y[{o}] = {terms} = {format_value(y)}")
         return lines
 

@@ -137,6 +137,23 @@ def test_pool_expressions_name_the_operation_and_the_window_values():
     assert avg.expression.startswith("(0 + 1 + 3 + 4) / 4 = ")
 
 
+def test_max_pool_padding_never_wins_and_is_left_out_of_the_arithmetic():
+    step = figures.describe_pool(X4, 3, "max", padding=1, stride=2)
+    border = np.ones(step.padded.shape, bool)
+    border[1:-1, 1:-1] = False
+    assert np.isneginf(step.padded[border]).all()
+    real = X4.asnumpy()[:2, :2].ravel()
+    assert step.expression == (
+        "max(" + ", ".join(str(int(v)) for v in real) + f") = {int(real.max())}"
+    )
+    assert step.input_texts[0][0] == "−∞"
+
+
+def test_negative_factors_are_written_in_parentheses():
+    step = figures.describe_corr2d(nd.array([[2, -3]]), nd.array([[1, -1]]))
+    assert step.expression == "2×1 + (-3)×(-1) = 5"
+
+
 def test_pool_stride_defaults_to_the_window_as_in_gluon():
     assert figures.describe_pool(X4, 2).stride == (2, 2)
 
