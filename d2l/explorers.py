@@ -246,8 +246,8 @@ class ShapeExplorer:
 # --------------------------------------------------------------------------
 
 KERNEL_PRESETS = {
-    "vertical edges": [[1, 0, -1], [1, 0, -1], [1, 0, -1]],
-    "horizontal edges": [[1, 1, 1], [0, 0, 0], [-1, -1, -1]],
+    "vertical edges": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],  # Sobel
+    "horizontal edges": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],  # its transpose
     "Laplacian": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
     "blur": [[1 / 9] * 3] * 3,
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
@@ -278,7 +278,7 @@ class FilterReport:
     @property
     def message(self) -> str:
         Y = self.Y.asnumpy()
-        rows = " ".join("[" + " ".join(f"{v:g}" for v in r) + "]" for r in self.K)
+        rows = " ".join("[" + " ".join(f"{v:.3g}" for v in r) + "]" for r in self.K)
         return (
             f"K = [{rows}]: output {Y.shape[0]}x{Y.shape[1]}, values from "
             f"{Y.min():.2f} to {Y.max():.2f}, mean {Y.mean():.2f}."
@@ -300,14 +300,22 @@ def draw_filter(photo: nd.NDArray, report: FilterReport) -> Figure:
 
 
 class KernelExplorer:
-    """Edit a 3x3 kernel (or pick a preset) and see it filter a photograph."""
+    """Edit a 3x3 kernel (or pick a preset) and see it filter a photograph.
 
-    def __init__(self, preset: str = "vertical edges", step: int = 4):
+    ``photo`` is any 2-D grey image; by default :func:`load_photo` with ``step``.
+    """
+
+    def __init__(
+        self,
+        preset: str = "vertical edges",
+        photo: nd.NDArray | None = None,
+        step: int = 4,
+    ):
         if preset not in KERNEL_PRESETS:
             raise ValueError(
                 f"`preset` must be one of {list(KERNEL_PRESETS)}, got {preset!r}"
             )
-        self.photo = load_photo(step)
+        self.photo = load_photo(step) if photo is None else photo
         self.K = np.array(KERNEL_PRESETS[preset], dtype=np.float32)
         self.preset = preset
         self._widgets = None

@@ -151,6 +151,14 @@ def test_editing_one_weight_changes_the_result(kernel_explorer):
     assert not np.allclose(kernel_explorer.report.Y.asnumpy(), before)
 
 
+def test_an_explorer_can_filter_the_readers_own_image():
+    image = nd.arange(20).reshape((4, 5))
+    explorer = explorers.KernelExplorer("identity", photo=image)
+    np.testing.assert_array_equal(
+        explorer.report.Y.asnumpy(), image.asnumpy()[1:-1, 1:-1]
+    )
+
+
 def test_a_kernel_that_is_not_3x3_is_a_value_error(kernel_explorer):
     with pytest.raises(ValueError, match="`K`"):
         explorers.describe_filter(kernel_explorer.photo, np.ones((2, 2)))
