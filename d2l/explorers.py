@@ -203,9 +203,11 @@ class ShapeExplorer:
 
     def _redraw(self) -> None:
         out = self._widgets["picture"]
-        out.clear_output(wait=True)
+        fig = draw_shapes(self.report)
+        # With no new picture (an invalid setting) the old one must go at once.
+        out.clear_output(wait=fig is not None)
         with out:
-            _show_figure(draw_shapes(self.report))
+            _show_figure(fig)
 
     @property
     def widget(self):
