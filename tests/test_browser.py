@@ -6,7 +6,8 @@ request aborted, and must:
 
 * render all its math with MathJax (no TeX source left in the visible text),
 * load every image (``naturalWidth > 0``),
-* play its animations (pressing Play changes the frame and the slider),
+* play its animations (Play changes the frame and the slider; Pause, First
+  frame and Next frame step to frame 1),
 * request nothing outside the machine (only ``file:`` and ``data:`` URLs),
 * log no JavaScript errors.
 
@@ -149,6 +150,10 @@ def test_page_works_offline_in_chromium(browser, name):
 
         assert page.evaluate(BROKEN_IMAGES) == [], "images failed to load"
 
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / (name.replace("/", "__").removesuffix(".html") + ".png")
+        page.screenshot(path=str(shot), full_page=True)
+
         for k, box in enumerate(page.locator("div.animation").all()):
             before = box.evaluate(FRAME_STATE)
             assert before[0], f"animation {k} shows no frame"
@@ -160,10 +165,12 @@ def test_page_works_offline_in_chromium(browser, name):
             )
             after = box.evaluate(FRAME_STATE)
             assert after[1] != before[1], f"animation {k}: slider did not move"
-
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shot = SHOTS / (name.replace("/", "__").removesuffix(".html") + ".png")
-        page.screenshot(path=str(shot), full_page=True)
+            # Pause, go back to the start, and step one frame by hand.
+            for title in ("Pause", "First frame", "Next frame"):
+                box.locator(f"button[title='{title}']").click()
+            stepped = box.evaluate(FRAME_STATE)
+            assert stepped[1] == "1", f"animation {k}: stepping gave frame {stepped[1]}"
+            assert stepped[0] != before[0], f"animation {k}: step kept the frame"
 
         outside = [u for u in visit.requests if not u.startswith(("file:", "data:"))]
         assert not outside and not visit.blocked, f"network requests: {outside}"
