@@ -1,0 +1,93 @@
+"""House rules for the stored notebooks, checked without running them.
+
+nbval proves that the stored outputs are what the code prints; these tests
+catch what nbval cannot see: a marker it silently ignores, outputs stored out
+of order, an error nobody meant to keep, a widget that would render broken.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
+MARKER = re.compile(r"#\s*NBVAL_\w+")
+# nbval only honours a marker that is the whole comment: "# NBVAL_IGNORE_OUTPUT".
+HONOURED = {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _code_cells(path: Path) -> list[dict]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [c for c in cells if c["cell_type"] == "code" and "".join(c["source"])]
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+def test_every_toc_chapter_is_a_notebook_here():
+    toc = (CHAPTERS.parent / "_toc.yml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"file: chapters/(\w+)", toc))
+    assert {p.stem for p in NOTEBOOKS} <= listed
+    assert len(NOTEBOOKS) >= 7
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_opens_with_an_h1_title(path):
+    first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+    assert first["cell_type"] == "markdown"
+    assert "".join(first["source"]).startswith("# ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_outputs_were_stored_top_to_bottom_in_one_kernel(path):
+    counts = [c["execution_count"] for c in _code_cells(path)]
+    assert None not in counts, "a code cell was never executed"
+    assert counts == list(range(1, len(counts) + 1)), counts
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_nbval_markers_are_whole_comments_with_a_reason(path):
+    for cell in _code_cells(path):
+        lines = "".join(cell["source"]).splitlines()
+        for n, line in enumerate(lines):
+            if not MARKER.match(line.strip()):
+                continue
+            marker = line.strip().lstrip("#").strip()
+            assert marker in HONOURED, f"nbval ignores {line.strip()!r}"
+            reason = lines[n + 1].strip() if n + 1 < len(lines) else ""
+            assert reason.startswith("#"), f"{marker} needs a comment saying why"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_only_cells_tagged_to_raise_store_an_error(path):
+    for cell in _code_cells(path):
+        tags = cell.get("metadata", {}).get("tags", [])
+        has_error = any(o["output_type"] == "error" for o in cell["outputs"])
+        assert has_error == ("raises-exception" in tags), "".join(cell["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_no_widget_is_stored_to_render_broken_in_the_book(path):
+    for cell in _code_cells(path):
+        for output in cell["outputs"]:
+            assert WIDGET_VIEW not in output.get("data", {})
+
+
+def test_only_timings_and_rounding_escape_comparison():
+    ignored = {
+        path.stem: sum(
+            "NBVAL_IGNORE_OUTPUT" in "".join(c["source"]) for c in _code_cells(path)
+        )
+        for path in NOTEBOOKS
+    }
+    # The five section notebooks teach with their outputs: at most one cell
+    # (a rounding difference that depends on the CPU) escapes comparison.
+    sections = {"01", "02", "03", "04", "05"}
+    assert all(n <= 1 for stem, n in ignored.items() if stem[:2] in sections)
+    assert "NBVAL_SKIP" not in "".join(p.read_text(encoding="utf-8") for p in NOTEBOOKS)
