@@ -5,6 +5,7 @@ Each page of ``_build/html`` is opened from ``file://`` in headless Chromium
 request aborted, and must:
 
 * render all its math with MathJax (no TeX source left in the visible text),
+  every display equation fitting the text column of a 1200-pixel window,
 * load every image (``naturalWidth > 0``),
 * play its animations (Play changes the frame and the slider; Pause, First
   frame and Next frame step to frame 1),
@@ -124,6 +125,12 @@ BROKEN_IMAGES = """async () => {
                .map(i => (i.getAttribute("src") || i.id).slice(0, 80));
 }"""
 
+# Display equations wider than their column are cut off at the right edge.
+OVERFLOWING_EQUATIONS = """() => Array.from(
+    document.querySelectorAll('mjx-container[display="true"]'))
+    .filter(c => c.scrollWidth > c.clientWidth + 1)
+    .map(c => c.textContent.slice(0, 40))"""
+
 FRAME_STATE = """(box) => {
     const img = box.querySelector("img");
     const slider = box.querySelector("input[type=range]");
@@ -147,6 +154,8 @@ def test_page_works_offline_in_chromium(browser, name):
             r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{", page.evaluate(ARTICLE_TEXT)
         )
         assert not raw_tex, f"TeX left unrendered: {raw_tex[:5]}"
+        too_wide = page.evaluate(OVERFLOWING_EQUATIONS)
+        assert not too_wide, f"equations wider than the page: {too_wide}"
 
         assert page.evaluate(BROKEN_IMAGES) == [], "images failed to load"
 
