@@ -178,6 +178,15 @@ def draw_window_step(
     filled in, as when the window has just reached this position. With
     ``detail=False`` the kernel and the arithmetic are left out, which keeps
     a row of many steps readable.
+
+    Examples
+    --------
+    >>> from mxnet import nd
+    >>> step = describe_corr2d(nd.arange(9).reshape((3, 3)), nd.array([[0, 1], [2, 3]]))
+    >>> fig = draw_window_step(step)
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "expression"]
+    ['0×0 + 1×1 + 3×2 + 4×3 = 19']
+    >>> plt.close(fig)
     """
     padded = step.padded
     n_h, n_w = padded.shape
@@ -244,6 +253,16 @@ def draw_steps(
 
     One legend serves all panels; ``detail`` is passed to
     :func:`draw_window_step`.
+
+    Examples
+    --------
+    >>> from mxnet import nd
+    >>> X = nd.arange(16).reshape((4, 4))
+    >>> steps = [describe_pool(X, 2, mode) for mode in ("max", "avg")]
+    >>> fig = draw_steps(steps, titles=["max", "avg"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['max', 'avg']
+    >>> plt.close(fig)
     """
     if not steps:
         raise ValueError("`steps` must hold at least one step, got none")
@@ -282,7 +301,18 @@ def draw_steps(
 
 
 def draw_multi_in(step: MultiInStep) -> Figure:
-    """Draw each channel's input ⋆ kernel = partial output, then their sum."""
+    """Draw each channel's input ⋆ kernel = partial output, then their sum.
+
+    Examples
+    --------
+    >>> from mxnet import nd
+    >>> X = nd.stack(nd.arange(9).reshape((3, 3)), nd.arange(1, 10).reshape((3, 3)))
+    >>> K = nd.stack(nd.array([[0, 1], [2, 3]]), nd.array([[1, 2], [3, 4]]))
+    >>> fig = draw_multi_in(describe_multi_in(X, K))
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "expression"]
+    ['19 + 37 = 56']
+    >>> plt.close(fig)
+    """
     first = step.channels[0]
     n_h, n_w = first.padded.shape
     k_h, k_w = first.window_shape
@@ -331,6 +361,16 @@ def draw_conv1x1(step: Conv1x1Step) -> Figure:
 
     The same pixel is outlined in every channel: the output vector at that
     pixel is the weight matrix times the input vector at that pixel.
+
+    Examples
+    --------
+    >>> from mxnet import nd
+    >>> X = nd.arange(8).reshape((2, 2, 2))
+    >>> K = nd.array([1, 10]).reshape((1, 2, 1, 1))
+    >>> fig = draw_conv1x1(describe_conv1x1(X, K, (1, 1)))
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "expression[0]"]
+    ['Y[0] = 1×3 + 10×7 = 73']
+    >>> plt.close(fig)
     """
     c_i, h, w = step.X.shape
     c_o = step.K.shape[0]

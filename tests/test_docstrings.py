@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import pkgutil
 
 import pytest
 
-MODULES = [
-    "d2l.convolution",
-    "d2l.devices",
-    "d2l.plotting",
-    "d2l.pooling",
-    "d2l.shapes",
-    "d2l.timing",
-]
+import d2l
+
+# Every module of the package, so a new one cannot slip by without examples.
+MODULES = sorted(
+    f"d2l.{m.name}" for m in pkgutil.iter_modules(d2l.__path__) if m.name != "_checks"
+)
 
 
 @pytest.mark.parametrize("name", MODULES)
