@@ -113,6 +113,24 @@ def fits(
         )
 
 
+def input_and_kernel(
+    X: mx.nd.NDArray, K: mx.nd.NDArray, X_ndim: int, K_ndim: int
+) -> Tuple[int, int]:
+    """Check an input ``X`` and kernel ``K`` that meet in a cross-correlation.
+
+    Both must have the given number of axes, share a context and a dtype, and
+    the kernel's last two axes must fit in the input's. Returns the output's
+    ``(height, width)`` without padding or stride.
+    """
+    ndim("X", X, X_ndim)
+    ndim("K", K, K_ndim)
+    same_context("K", K, "X", X)
+    same_dtype("K", K, "X", X)
+    (n_h, n_w), (k_h, k_w) = X.shape[-2:], K.shape[-2:]
+    fits("K", (k_h, k_w), "`X`'s height and width", (n_h, n_w))
+    return n_h - k_h + 1, n_w - k_w + 1
+
+
 def one_of(name: str, value: Any, allowed: Sequence[str]) -> str:
     """Check that ``value`` is one of the ``allowed`` strings."""
     if value not in allowed:

@@ -31,14 +31,6 @@ __all__ = [
 ]
 
 
-def _output_size(
-    X_name: str, X_hw: Tuple[int, int], K_name: str, K_hw: Tuple[int, int]
-) -> Tuple[int, int]:
-    """Return ``(h - k_h + 1, w - k_w + 1)`` after checking the kernel fits."""
-    _checks.fits(K_name, K_hw, f"`{X_name}`'s height and width", X_hw)
-    return X_hw[0] - K_hw[0] + 1, X_hw[1] - K_hw[1] + 1
-
-
 def _shifted(X: nd.NDArray, a: int, b: int, oh: int, ow: int) -> nd.NDArray:
     """Return the ``oh x ow`` window of a (c, h, w) array starting at ``(a, b)``."""
     return nd.slice(X, begin=(None, a, b), end=(None, a + oh, b + ow))
@@ -90,11 +82,7 @@ def corr2d(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     >>> corr2d(X, K).asnumpy().tolist()
     [[19.0, 25.0], [37.0, 43.0]]
     """
-    _checks.ndim("X", X, 2)
-    _checks.ndim("K", K, 2)
-    _checks.same_context("K", K, "X", X)
-    _checks.same_dtype("K", K, "X", X)
-    oh, ow = _output_size("X", X.shape, "K", K.shape)
+    oh, ow = _checks.input_and_kernel(X, K, 2, 2)
     # One input channel and one output channel of the general case.
     Y = _correlate(X.reshape((1,) + X.shape), K.reshape((1, 1) + K.shape))
     return Y.reshape((oh, ow))
@@ -123,12 +111,8 @@ def corr2d_loop(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     >>> corr2d_loop(X, K).asnumpy().tolist()
     [[19.0, 25.0], [37.0, 43.0]]
     """
-    _checks.ndim("X", X, 2)
-    _checks.ndim("K", K, 2)
-    _checks.same_context("K", K, "X", X)
-    _checks.same_dtype("K", K, "X", X)
+    oh, ow = _checks.input_and_kernel(X, K, 2, 2)
     h, w = K.shape
-    oh, ow = _output_size("X", X.shape, "K", K.shape)
     Y = nd.zeros((oh, ow), ctx=X.context, dtype=X.dtype)
     for i in range(oh):
         for j in range(ow):
@@ -225,11 +209,9 @@ def _check_multi(X: nd.NDArray, K: nd.NDArray, K_ndim: int) -> Tuple[int, int]:
     """Shared checks of the multi-channel helpers; return ``(oh, ow)``."""
     _checks.ndim("X", X, 3)
     _checks.ndim("K", K, K_ndim)
-    _checks.same_context("K", K, "X", X)
-    _checks.same_dtype("K", K, "X", X)
     c_axis = K_ndim - 3
     _checks.channels("K", K.shape[c_axis], c_axis, "X", X.shape[0])
-    return _output_size("X", X.shape[1:], "K", K.shape[-2:])
+    return _checks.input_and_kernel(X, K, 3, K_ndim)
 
 
 def corr2d_multi_in(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:

@@ -150,19 +150,24 @@ def _symbol(ax: Axes, x: float, y: float, s: str) -> None:
     ax.text(x, y, s, ha="center", va="center", fontsize=16, gid="symbol")
 
 
-def _legend(ax: Axes, roles: Sequence[str]) -> None:
+def _role_legend(owner: Axes | Figure, roles: Sequence[str], **kwargs) -> None:
+    """One legend entry per role, in its colour, centred below the drawing."""
     handles = [
         Patch(facecolor=ROLE_COLORS[r], edgecolor="#555555", label=r) for r in roles
     ]
-    ax.legend(
+    owner.legend(
         handles=handles,
         loc="lower center",
         ncol=len(handles),
         fontsize=7,
         frameon=False,
         handlelength=1,
-        borderaxespad=0,
+        **kwargs,
     )
+
+
+def _legend(ax: Axes, roles: Sequence[str]) -> None:
+    _role_legend(ax, roles, borderaxespad=0)
 
 
 def draw_window_step(
@@ -284,18 +289,7 @@ def draw_steps(
     for k, (ax, step) in enumerate(zip(axes[0], steps)):
         draw_window_step(step, ax, detail=detail, legend=False)
         ax.set_title(titles[k] if titles else f"step {k + 1}", fontsize=8, pad=0)
-    handles = [
-        Patch(facecolor=ROLE_COLORS[r], edgecolor="#555555", label=r)
-        for r in _roles(first, has_kernel)
-    ]
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=len(handles),
-        fontsize=7,
-        frameon=False,
-        handlelength=1,
-    )
+    _role_legend(fig, _roles(first, has_kernel))
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.12, top=0.9, wspace=0.05)
     return fig
 

@@ -41,12 +41,8 @@ def corr2d_shift_add(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     array([[19., 25.],
            [37., 43.]], dtype=float32)
     """
-    _checks.ndim("X", X, 2)
-    _checks.ndim("K", K, 2)
-    _checks.same_context("K", K, "X", X)
-    _checks.fits("K", K.shape, "`X`'s height and width", X.shape)
+    o_h, o_w = _checks.input_and_kernel(X, K, 2, 2)
     k_h, k_w = K.shape
-    o_h, o_w = X.shape[0] - k_h + 1, X.shape[1] - k_w + 1
     # The k_h * k_w weights are read into Python once: one copy is cheaper
     # than k_h * k_w tiny indexing operations on the array.
     weights = K.asnumpy()
@@ -109,10 +105,7 @@ def corr2d_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     array([[19., 25.],
            [37., 43.]], dtype=float32)
     """
-    _checks.ndim("X", X, 2)
-    _checks.ndim("K", K, 2)
-    _checks.same_context("K", K, "X", X)
-    _checks.fits("K", K.shape, "`X`'s height and width", X.shape)
+    _checks.input_and_kernel(X, K, 2, 2)
     return corr2d_multi_in_out_im2col(X.expand_dims(0), K.reshape((1, 1) + K.shape))[0]
 
 
@@ -132,10 +125,8 @@ def corr2d_multi_in_out_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     """
     _checks.ndim("X", X, 3)
     _checks.ndim("K", K, 4)
-    _checks.same_context("K", K, "X", X)
     c_o, c_i, k_h, k_w = K.shape
     _checks.channels("K", c_i, 1, "X", X.shape[0])
-    _checks.fits("K", (k_h, k_w), "`X`'s height and width", X.shape[1:])
-    o_h, o_w = X.shape[1] - k_h + 1, X.shape[2] - k_w + 1
+    o_h, o_w = _checks.input_and_kernel(X, K, 3, 4)
     Y = nd.dot(K.reshape((c_o, c_i * k_h * k_w)), im2col(X, (k_h, k_w)))
     return Y.reshape((c_o, o_h, o_w))
