@@ -18,7 +18,7 @@ find_python = $(firstword $(foreach p,python3.11 python3,\
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML)"
 	@echo "make test       lint, build the book (warnings are errors), unit tests, nbval, browser test"
-	@echo "make lint       ruff over d2l/ and tests/, nbqa ruff over the notebooks"
+	@echo "make lint       ruff (lint and format) over d2l/, tests/ and, through nbqa, the notebooks"
 	@echo "make outputs    re-run every notebook top to bottom and store its outputs"
 	@echo "make bench      time the package's helpers against MXNet's operators"
 	@echo "make clean      remove _build/ (keeps .venv)"
@@ -46,7 +46,9 @@ book: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2l tests
+	$(BIN)/ruff format --check d2l tests
 	$(BIN)/nbqa ruff chapters
+	$(BIN)/nbqa "ruff format" --check chapters
 
 # Chromium drives the browser test; Debian's package is the one that works here.
 browser:
