@@ -17,6 +17,7 @@ from __future__ import annotations
 from mxnet import nd
 
 from . import _checks
+from .convolution import _dot, _im2col
 
 __all__ = [
     "corr2d_shift_add",
@@ -74,21 +75,10 @@ def im2col(X: nd.NDArray, kernel_shape: tuple[int, int]) -> nd.NDArray:
     """
     _checks.ndim("X", X, 3)
     k_h, k_w = _checks.pair("kernel_shape", kernel_shape)
-    c_i, n_h, n_w = X.shape
+    n_h, n_w = X.shape[1:]
     _checks.fits("kernel_shape", (k_h, k_w), "`X`'s height and width", (n_h, n_w))
-    o_h, o_w = n_h - k_h + 1, n_w - k_w + 1
-    # One shifted view per kernel position: the (a, b) view holds, for every
-    # output pixel, the input value that kernel entry K[a, b] multiplies.
-    # Slicing one axis at a time is faster in MXNet than one two-axis slice.
-    rows = [nd.slice_axis(X, axis=1, begin=a, end=a + o_h) for a in range(k_h)]
-    shifted = [
-        nd.slice_axis(rows[a], axis=2, begin=b, end=b + o_w)
-        for a in range(k_h)
-        for b in range(k_w)
-    ]
-    # Stacking on axis 1 gives (c_i, k_h * k_w, o_h, o_w): channel-major rows.
-    columns = nd.stack(*shifted, axis=1)
-    return columns.reshape((c_i * k_h * k_w, o_h * o_w))
+    # The same layout that d2l.corr2d multiplies by its kernels.
+    return _im2col(X, k_h, k_w)
 
 
 def corr2d_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
@@ -128,5 +118,6 @@ def corr2d_multi_in_out_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     c_o, c_i, k_h, k_w = K.shape
     _checks.channels("K", c_i, 1, "X", X.shape[0])
     o_h, o_w = _checks.input_and_kernel(X, K, 3, 4)
-    Y = nd.dot(K.reshape((c_o, c_i * k_h * k_w)), im2col(X, (k_h, k_w)))
+    _checks.floating("X", X)  # nd.dot has no integer version
+    Y = _dot(K.reshape((c_o, c_i * k_h * k_w)), im2col(X, (k_h, k_w)))
     return Y.reshape((c_o, o_h, o_w))

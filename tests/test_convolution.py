@@ -396,3 +396,43 @@ def test_corr2d_keeps_a_float64_dtype():
 def test_comp_conv2d_rejects_a_layer_with_several_output_channels():
     with pytest.raises(ValueError, match=r"`conv2d` must be a layer with one output"):
         d2l.comp_conv2d(nn.Conv2D(2, kernel_size=3), nd.ones((4, 4)))
+
+
+# --- dtypes that nd.dot cannot take on the CPU -----------------------------------
+
+DOT_HELPERS = {
+    "corr2d": (d2l.corr2d, (4, 5), (2, 3)),
+    "corr2d_multi_in": (d2l.corr2d_multi_in, (2, 4, 5), (2, 2, 3)),
+    "corr2d_multi_in_out": (d2l.corr2d_multi_in_out, (2, 4, 5), (3, 2, 2, 3)),
+    "corr2d_multi_in_out_1x1": (d2l.corr2d_multi_in_out_1x1, (2, 4, 5), (3, 2, 1, 1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOT_HELPERS))
+def test_float16_input_gives_the_float32_answer_in_float16(name):
+    fn, x_shape, k_shape = DOT_HELPERS[name]
+    X, K = uniform(*x_shape), uniform(*k_shape)
+    Y = fn(X.astype("float16"), K.astype("float16"))
+    expected = fn(
+        X.astype("float16").astype("float32"), K.astype("float16").astype("float32")
+    )
+    assert Y.dtype == np.float16
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("name", sorted(DOT_HELPERS))
+@pytest.mark.parametrize("dtype", ["int32", "uint8"])
+def test_integer_input_is_rejected_naming_its_dtype(name, dtype):
+    fn, x_shape, k_shape = DOT_HELPERS[name]
+    X, K = nd.ones(x_shape, dtype=dtype), nd.ones(k_shape, dtype=dtype)
+    message = rf"`X` must be a floating-point NDArray, got dtype {dtype}"
+    with pytest.raises(ValueError, match=message):
+        fn(X, K)
+
+
+def test_corr2d_loop_still_computes_integer_input_exactly():
+    X = nd.arange(9, dtype="int32").reshape((3, 3))
+    K = nd.arange(4, dtype="int32").reshape((2, 2))
+    Y = d2l.corr2d_loop(X, K)
+    assert Y.dtype == np.int32
+    np.testing.assert_array_equal(Y.asnumpy(), ref.corr2d(X.asnumpy(), K.asnumpy()))

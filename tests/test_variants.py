@@ -113,3 +113,33 @@ def test_kernel_on_another_context_is_a_value_error(corr2d):
 def test_im2col_rejects_a_2d_input():
     with pytest.raises(ValueError, match="`X` must be 3-D"):
         im2col(nd.ones((4, 4)), (2, 2))
+
+
+def test_im2col_and_multi_channel_variant_stay_on_the_input_context():
+    ctx = mx.cpu(1)
+    X, K = uniform(2, 5, 5, ctx=ctx), uniform(3, 2, 2, 2, ctx=ctx)
+    assert im2col(X, (2, 2)).context == ctx
+    assert corr2d_multi_in_out_im2col(X, K).context == ctx
+
+
+@pytest.mark.parametrize("corr2d", VARIANTS)
+def test_float16_input_gives_a_float16_answer(corr2d):
+    X, K = uniform(5, 6), uniform(2, 3)
+    Y = corr2d(X.astype("float16"), K.astype("float16"))
+    expected = builtin(X.expand_dims(0), K.reshape((1, 1, 2, 3)))[0]
+    assert Y.dtype == np.float16
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), rtol=1e-2, atol=1e-2)
+
+
+def test_corr2d_im2col_rejects_integer_input_naming_its_dtype():
+    X, K = nd.ones((4, 4), dtype="int32"), nd.ones((2, 2), dtype="int32")
+    with pytest.raises(ValueError, match="`X` must be a floating-point NDArray"):
+        corr2d_im2col(X, K)
+
+
+def test_corr2d_shift_add_computes_integer_input_exactly():
+    X = nd.arange(9, dtype="int32").reshape((3, 3))
+    K = nd.arange(4, dtype="int32").reshape((2, 2))
+    Y = corr2d_shift_add(X, K)
+    assert Y.dtype == np.int32
+    np.testing.assert_array_equal(Y.asnumpy(), [[19, 25], [37, 43]])
