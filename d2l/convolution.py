@@ -164,7 +164,14 @@ class Conv2D(nn.Block):
         """Return ``corr2d(x, weight) + bias`` on ``x``'s context."""
         _checks.ndim("x", x, 2)
         ctx = x.context
-        return corr2d(x, self.weight.data(ctx)) + self.bias.data(ctx)
+        weight = self.weight.data(ctx)
+        _checks.require(
+            weight.dtype == x.dtype,
+            "x",
+            f"of the layer's dtype {np.dtype(weight.dtype).name}",
+            f"dtype {np.dtype(x.dtype).name}",
+        )
+        return corr2d(x, weight) + self.bias.data(ctx)
 
 
 def _params_on(block: nn.Block, ctx: mx.Context) -> None:
@@ -183,6 +190,18 @@ def _params_on(block: nn.Block, ctx: mx.Context) -> None:
             continue
         if ctx not in contexts:
             param.reset_ctx(ctx)
+
+
+def _check_layer_dtype(block: nn.Block, X: nd.NDArray) -> None:
+    """Gluon layers need input of their parameters' dtype (``block.cast``)."""
+    for param in block.collect_params().values():
+        layer_dtype, x_dtype = np.dtype(param.dtype).name, np.dtype(X.dtype).name
+        _checks.require(
+            layer_dtype == x_dtype,
+            "X",
+            f"of `conv2d`'s dtype {layer_dtype}",
+            f"dtype {x_dtype}",
+        )
 
 
 def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
@@ -211,6 +230,7 @@ def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
     """
     _checks.instance("conv2d", conv2d, nn.Block, "a gluon Block")
     _checks.ndim("X", X, 2)
+    _check_layer_dtype(conv2d, X)
     _params_on(conv2d, X.context)
     Y = conv2d(X.reshape((1, 1) + X.shape))
     _checks.require(

@@ -293,7 +293,8 @@ def describe_filter(photo: nd.NDArray, K) -> FilterReport:
     K = np.asarray(K, dtype=np.float32)
     if K.shape != (3, 3):
         raise ValueError(f"`K` must have shape (3, 3), got {K.shape}")
-    return FilterReport(K=K, Y=corr2d(photo, nd.array(K, ctx=photo.context)))
+    K_nd = nd.array(K, ctx=photo.context, dtype=photo.dtype)
+    return FilterReport(K=K, Y=corr2d(photo, K_nd))
 
 
 def draw_filter(photo: nd.NDArray, report: FilterReport) -> Figure:

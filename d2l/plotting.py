@@ -51,7 +51,9 @@ def _has_one_axis(X: Any) -> bool:
         return X.ndim == 1
     if isinstance(X, np.ndarray):
         return X.ndim == 1
-    return isinstance(X, (list, tuple)) and not hasattr(X[0], "__len__")
+    if not isinstance(X, (list, tuple)):
+        return False
+    return len(X) == 0 or not hasattr(X[0], "__len__")  # [] is one empty series
 
 
 def plot(
@@ -179,6 +181,9 @@ def show_heatmaps(
     if isinstance(arrays, (nd.NDArray, np.ndarray)) and arrays.ndim == 2:
         arrays = [arrays]
     matrices = [_to_numpy(a) for a in arrays]
+    _checks.require(
+        len(matrices) > 0, "arrays", "at least one array", "none", verb="hold"
+    )
     for i, A in enumerate(matrices):
         _checks.require(A.ndim == 2, f"arrays[{i}]", "2-D", f"shape {A.shape}")
     if titles is None:
@@ -254,6 +259,9 @@ def show_images(
     if isinstance(images, (nd.NDArray, np.ndarray)) and images.ndim == 2:
         images = [images]
     pictures = [_as_picture(i, img) for i, img in enumerate(images)]
+    _checks.require(
+        len(pictures) > 0, "images", "at least one image", "none", verb="hold"
+    )
     if titles is not None:
         _check_titles(titles, len(pictures), "image")
     n = len(pictures)

@@ -18,7 +18,7 @@ from mxnet import nd
 
 from . import _checks
 from .convolution import corr2d, corr2d_multi_in, corr2d_multi_in_out_1x1
-from .pooling import pool2d
+from .pooling import _pad, pool2d
 
 __all__ = [
     "WindowStep",
@@ -166,13 +166,10 @@ def describe_corr2d(
     """
     _checks.ndim("X", X, 2)
     _checks.ndim("K", K, 2)
+    _checks.floating("X", X)  # nd.pad and d2l.corr2d take no integers
     p_h, p_w = _checks.pair("padding", padding, minimum=0)
     s_h, s_w = _checks.pair("stride", stride)
-    X_pad = nd.pad(
-        X.reshape((1, 1, *X.shape)),
-        mode="constant",
-        pad_width=(0, 0, 0, 0, p_h, p_h, p_w, p_w),
-    )[0, 0]
+    X_pad = _pad(X, p_h, p_w, 0.0)
     _checks.fits("K", K.shape, "the padded input", X_pad.shape)
     Y = corr2d(X_pad, K)[::s_h, ::s_w].asnumpy()
     return WindowStep(
@@ -210,8 +207,7 @@ def describe_pool(
     window_shape = _checks.pair("pool_size", pool_size)
     padding = _checks.pair("padding", padding, minimum=0)
     stride = window_shape if stride is None else _checks.pair("stride", stride)
-    if mode not in ("max", "avg"):
-        raise ValueError(f"`mode` must be 'max' or 'avg', got {mode!r}")
+    _checks.one_of("mode", mode, ("max", "avg"))
     Y = pool2d(X, window_shape, mode=mode, padding=padding, stride=stride)
     Y = Y.asnumpy()
     return WindowStep(

@@ -436,3 +436,25 @@ def test_corr2d_loop_still_computes_integer_input_exactly():
     Y = d2l.corr2d_loop(X, K)
     assert Y.dtype == np.int32
     np.testing.assert_array_equal(Y.asnumpy(), ref.corr2d(X.asnumpy(), K.asnumpy()))
+
+
+def test_comp_conv2d_rejects_an_input_of_another_dtype_than_the_layer():
+    X = nd.ones((4, 4), dtype="float64")
+    with pytest.raises(ValueError, match=r"`X` must be of `conv2d`'s dtype float32"):
+        d2l.comp_conv2d(nn.Conv2D(1, kernel_size=3), X)
+
+
+def test_comp_conv2d_works_with_a_layer_cast_to_the_inputs_dtype():
+    layer = nn.Conv2D(1, kernel_size=3, in_channels=1)
+    layer.initialize(mx.init.Constant(1.0))
+    layer.cast("float64")
+    Y = d2l.comp_conv2d(layer, nd.ones((4, 4), dtype="float64"))
+    assert Y.dtype == np.float64
+    np.testing.assert_array_equal(Y.asnumpy(), np.full((2, 2), 9.0))
+
+
+def test_conv2d_rejects_an_input_of_another_dtype_naming_x():
+    layer = d2l.Conv2D(kernel_size=2)
+    layer.initialize()
+    with pytest.raises(ValueError, match=r"`x` must be of the layer's dtype float32"):
+        layer(nd.ones((3, 3), dtype="float64"))

@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import mxnet as mx  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from mxnet import nd  # noqa: E402
@@ -162,3 +163,16 @@ def test_an_explorer_can_filter_the_readers_own_image():
 def test_a_kernel_that_is_not_3x3_is_a_value_error(kernel_explorer):
     with pytest.raises(ValueError, match="`K`"):
         explorers.describe_filter(kernel_explorer.photo, np.ones((2, 2)))
+
+
+def test_a_float64_photo_is_filtered_in_float64():
+    photo = explorers.load_photo(step=16).astype("float64")
+    report = explorers.describe_filter(photo, explorers.KERNEL_PRESETS["identity"])
+    assert report.Y.dtype == np.float64
+    np.testing.assert_array_equal(report.Y.asnumpy(), photo.asnumpy()[1:-1, 1:-1])
+
+
+def test_photo_and_its_filtered_version_live_on_the_requested_context():
+    photo = explorers.load_photo(step=16, ctx=mx.cpu(1))
+    report = explorers.describe_filter(photo, explorers.KERNEL_PRESETS["blur"])
+    assert photo.context == mx.cpu(1) and report.Y.context == mx.cpu(1)

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import mxnet as mx  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from mxnet import nd  # noqa: E402
@@ -284,3 +285,51 @@ def test_drawn_conv1x1_outlines_the_same_pixel_in_every_channel():
     assert len(outlines) == 2 + 3
     texts = texts_by_gid(ax)
     assert [texts[f"expression[{o}]"] for o in range(3)] == step.expressions
+
+
+# --- inputs on another context or of another dtype -------------------------------
+
+CPU1 = mx.cpu(1)
+
+DESCRIBE_CALLS = {
+    "corr2d": lambda ctx: (
+        figures.describe_corr2d(
+            X3.as_in_context(ctx), K2.as_in_context(ctx), padding=1, stride=2
+        ).Y
+    ),
+    "pool": lambda ctx: (
+        figures.describe_pool(X4.as_in_context(ctx), 3, "avg", padding=1, stride=2).Y
+    ),
+    "multi_in": lambda ctx: (
+        figures.describe_multi_in(
+            nd.stack(X3, X3 + 1).as_in_context(ctx), nd.stack(K2, K2).as_in_context(ctx)
+        ).Y
+    ),
+    "conv1x1": lambda ctx: (
+        figures.describe_conv1x1(
+            nd.stack(X3, X3 + 1).as_in_context(ctx), nd.ones((2, 2, 1, 1), ctx=ctx)
+        ).Y
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DESCRIBE_CALLS))
+def test_a_description_of_arrays_on_another_context_is_the_same(name):
+    call = DESCRIBE_CALLS[name]
+    np.testing.assert_array_equal(call(CPU1), call(mx.cpu(0)))
+
+
+def test_describe_corr2d_rejects_integer_input_naming_x():
+    X = nd.arange(9, dtype="int32").reshape((3, 3))
+    K = nd.ones((2, 2), dtype="int32")
+    with pytest.raises(ValueError, match="`X` must be a floating-point NDArray"):
+        figures.describe_corr2d(X, K, padding=1)
+
+
+def test_describe_corr2d_of_float64_input_pads_with_float64_zeros():
+    X, K = X3.astype("float64"), K2.astype("float64")
+    step = figures.describe_corr2d(X, K, padding=1)
+    assert step.padded.dtype == np.float64
+    np.testing.assert_array_equal(
+        step.Y, mxnet_conv(X.astype("float32"), K2, (1, 1), (1, 1))
+    )

@@ -99,3 +99,16 @@ def test_show_images_drops_a_single_channel_axis():
 def test_show_images_rejects_what_is_not_an_image(shape):
     with pytest.raises(ValueError, match=r"`images\[0\]` must be \(h, w\)"):
         d2l.show_images([nd.ones(shape)])
+
+
+def test_plot_of_an_empty_series_draws_one_empty_line():
+    ax = d2l.plot([])
+    assert len(ax.lines) == 1 and len(ax.lines[0].get_xdata()) == 0
+
+
+@pytest.mark.parametrize(
+    "draw, name", [(d2l.show_heatmaps, "arrays"), (d2l.show_images, "images")]
+)
+def test_drawing_no_panels_is_a_value_error_naming_the_argument(draw, name):
+    with pytest.raises(ValueError, match=rf"`{name}` must hold at least one"):
+        draw([])
