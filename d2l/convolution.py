@@ -232,7 +232,17 @@ def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
     _checks.ndim("X", X, 2)
     _check_layer_dtype(conv2d, X)
     _params_on(conv2d, X.context)
-    Y = conv2d(X.reshape((1, 1) + X.shape))
+    batch = X.reshape((1, 1) + X.shape)
+    try:
+        Y = conv2d(batch)
+    except (mx.base.MXNetError, ValueError) as error:
+        # Gluon's shape check fails deep inside MXNet; its last line ends
+        # with the reason in words, e.g. "kernel size exceed input".
+        reason = str(error).strip().splitlines()[-1].split(": ")[-1]
+        raise ValueError(
+            f"`conv2d` must accept `X` as a batch of shape {tuple(batch.shape)}, "
+            f"got {reason}"
+        ) from None
     _checks.require(
         Y.ndim == 4 and Y.shape[1] == 1,
         "conv2d",

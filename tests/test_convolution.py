@@ -458,3 +458,14 @@ def test_conv2d_rejects_an_input_of_another_dtype_naming_x():
     layer.initialize()
     with pytest.raises(ValueError, match=r"`x` must be of the layer's dtype float32"):
         layer(nd.ones((3, 3), dtype="float64"))
+
+
+@pytest.mark.parametrize("initialized", [False, True])
+def test_comp_conv2d_reports_a_kernel_larger_than_the_input_as_a_value_error(
+    initialized,
+):
+    layer = nn.Conv2D(1, kernel_size=5, in_channels=1 if initialized else 0)
+    if initialized:
+        layer.initialize()
+    with pytest.raises(ValueError, match=r"(?s)`conv2d` must accept .*kernel size"):
+        d2l.comp_conv2d(layer, nd.ones((3, 3)))
