@@ -8,10 +8,13 @@ name in backticks, what it must be, and what was given, for example
 from __future__ import annotations
 
 from numbers import Integral
-from typing import Any, Sequence, Tuple
+from typing import Any, Sequence, Tuple, Union
 
 import mxnet as mx
 import numpy as np
+
+#: A size, padding or stride: one int for both axes, or (height, width).
+IntOrPair = Union[int, Tuple[int, int]]
 
 
 def _fail(name: str, requirement: str, got: str, verb: str = "be") -> None:

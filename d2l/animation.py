@@ -31,6 +31,7 @@ from matplotlib.animation import FuncAnimation, HTMLWriter
 from mxnet import nd
 from PIL import Image
 
+from ._checks import IntOrPair
 from .figures import (
     ROLE_COLORS,
     WindowStep,
@@ -158,7 +159,7 @@ class AnimationHTML:
     stores just the HTML plus a one-line text fallback naming the frame count.
     """
 
-    def __init__(self, html: str, steps: Sequence[WindowStep]):
+    def __init__(self, html: str, steps: Sequence[WindowStep]) -> None:
         self.html = html
         self.steps = list(steps)
 
@@ -177,7 +178,11 @@ def _animate(step: WindowStep, dpi: int) -> AnimationHTML:
 
 
 def animate_corr2d(
-    X: nd.NDArray, K: nd.NDArray, padding=0, stride=1, dpi: int = 80
+    X: nd.NDArray,
+    K: nd.NDArray,
+    padding: IntOrPair = 0,
+    stride: IntOrPair = 1,
+    dpi: int = 80,
 ) -> AnimationHTML:
     """The window of ``K`` sliding over (padded) ``X``, one frame per output.
 
@@ -191,8 +196,22 @@ def animate_corr2d(
 
 
 def animate_pool(
-    X: nd.NDArray, pool_size, mode: str = "max", padding=0, stride=None, dpi: int = 80
+    X: nd.NDArray,
+    pool_size: IntOrPair,
+    mode: str = "max",
+    padding: IntOrPair = 0,
+    stride: IntOrPair | None = None,
+    dpi: int = 80,
 ) -> AnimationHTML:
-    """A pooling window sliding over (padded) ``X``, one frame per output."""
+    """A pooling window sliding over (padded) ``X``, one frame per output.
+
+    ``stride`` defaults to the window size, as in Gluon.
+
+    Examples
+    --------
+    >>> anim = animate_pool(nd.arange(16).reshape((4, 4)), 2, "avg")
+    >>> [s.expression for s in anim.steps][-1]
+    '(10 + 11 + 14 + 15) / 4 = 12.5'
+    """
     step = describe_pool(X, pool_size, mode, padding=padding, stride=stride)
     return _animate(step, dpi)

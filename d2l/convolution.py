@@ -12,7 +12,7 @@ except ``corr2d_loop``.
 from __future__ import annotations
 
 import warnings
-from typing import Tuple, Union
+from typing import Tuple
 
 import mxnet as mx
 import numpy as np
@@ -20,6 +20,7 @@ from mxnet import nd
 from mxnet.gluon import nn
 
 from . import _checks
+from ._checks import IntOrPair
 
 __all__ = [
     "corr2d",
@@ -154,7 +155,7 @@ class Conv2D(nn.Block):
     (3, 3)
     """
 
-    def __init__(self, kernel_size: Union[int, Tuple[int, int]], **kwargs) -> None:
+    def __init__(self, kernel_size: IntOrPair, **kwargs) -> None:
         super().__init__(**kwargs)
         shape = _checks.pair("kernel_size", kernel_size)
         self.weight = self.params.get("weight", shape=shape, init=mx.init.Uniform())

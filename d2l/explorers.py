@@ -16,19 +16,23 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import TYPE_CHECKING, Dict, Tuple
 
 import matplotlib.pyplot as plt
 import mxnet as mx
 import numpy as np
 from matplotlib.figure import Figure
 from mxnet import gluon, nd
+from numpy.typing import ArrayLike
 
 from . import _checks
 from .convolution import corr2d
 from .figures import describe_corr2d, draw_window_step
 from .plotting import show_images
 from .shapes import conv_output_shape
+
+if TYPE_CHECKING:  # ipywidgets is imported only when a widget is built
+    import ipywidgets
 
 __all__ = [
     "live_frontend",
@@ -39,6 +43,7 @@ __all__ = [
     "KERNEL_PRESETS",
     "load_photo",
     "describe_filter",
+    "draw_filter",
     "FilterReport",
     "KernelExplorer",
 ]
@@ -52,6 +57,13 @@ def live_frontend() -> bool:
     The variable ``D2L_WIDGETS`` (``1`` or ``0``) decides when set; otherwise a
     kernel started by a Jupyter server (which sets ``JPY_SESSION_NAME``) or
     running in Colab counts as live.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"D2L_WIDGETS": "0"}):
+    ...     live_frontend()
+    False
     """
     flag = os.environ.get("D2L_WIDGETS")
     if flag is not None:
@@ -139,6 +151,15 @@ def draw_shapes(report: ShapeReport) -> Figure | None:
     """Draw the padded input with the first window and the output grid.
 
     An invalid configuration has no window position and no picture (None).
+
+    Examples
+    --------
+    >>> fig = draw_shapes(describe_shapes((4, 4), (3, 3), (1, 1), (2, 2)))
+    >>> len(fig.axes)
+    1
+    >>> plt.close(fig)
+    >>> draw_shapes(describe_shapes((3, 3), (5, 5))) is None
+    True
     """
     if not report.valid:
         return None
@@ -162,7 +183,7 @@ class ShapeExplorer:
 
     def __init__(
         self, n: Pair = (8, 8), k: Pair = (3, 3), p: Pair = (1, 1), s: Pair = (2, 2)
-    ):
+    ) -> None:
         self.values: Dict[str, int] = {}
         for name, pair in (("n", n), ("k", k), ("p", p), ("s", s)):
             lo = self.LIMITS[name][0]
@@ -192,7 +213,8 @@ class ShapeExplorer:
                 self.values[name] = value
         self.update()
 
-    def update(self, change=None) -> None:
+    def update(self, change: dict | None = None) -> None:
+        """Read the sliders (if built), recompute the report and redraw."""
         if self._widgets is not None:
             for name, slider in self._widgets["sliders"].items():
                 self.values[name] = slider.value
@@ -210,7 +232,7 @@ class ShapeExplorer:
             _show_figure(fig)
 
     @property
-    def widget(self):
+    def widget(self) -> ipywidgets.VBox:
         """The widget box; built on first use (needs ipywidgets)."""
         if self._widgets is None:
             import ipywidgets as w
@@ -261,6 +283,12 @@ def load_photo(step: int = 4, ctx: mx.Context | None = None) -> nd.NDArray:
     """Grace Hopper's portrait (shipped with matplotlib), grey, every ``step``-th pixel.
 
     Values lie in [0, 1]; nothing is downloaded.
+
+    Examples
+    --------
+    >>> photo = load_photo(step=8)
+    >>> photo.shape, photo.context
+    ((75, 64), cpu(0))
     """
     import matplotlib.cbook as cbook
 
@@ -274,6 +302,8 @@ def load_photo(step: int = 4, ctx: mx.Context | None = None) -> nd.NDArray:
 
 @dataclass(frozen=True)
 class FilterReport:
+    """A 3x3 kernel and the filtered photo, with a one-line summary."""
+
     K: np.ndarray
     Y: nd.NDArray
 
@@ -287,8 +317,16 @@ class FilterReport:
         )
 
 
-def describe_filter(photo: nd.NDArray, K) -> FilterReport:
-    """Cross-correlate the photo with the 3x3 kernel ``K`` (``d2l.corr2d``)."""
+def describe_filter(photo: nd.NDArray, K: ArrayLike) -> FilterReport:
+    """Cross-correlate the photo with the 3x3 kernel ``K`` (``d2l.corr2d``).
+
+    The result has the photo's context and dtype.
+
+    Examples
+    --------
+    >>> describe_filter(nd.ones((5, 5)), KERNEL_PRESETS["identity"]).message
+    'K = [[0 0 0] [0 1 0] [0 0 0]]: output 3x3, values from 1.00 to 1.00, mean 1.00.'
+    """
     _checks.ndim("photo", photo, 2)
     K = np.asarray(K, dtype=np.float32)
     if K.shape != (3, 3):
@@ -298,7 +336,16 @@ def describe_filter(photo: nd.NDArray, K) -> FilterReport:
 
 
 def draw_filter(photo: nd.NDArray, report: FilterReport) -> Figure:
-    """The photo and its filtered version side by side (``d2l.show_images``)."""
+    """The photo and its filtered version side by side (``d2l.show_images``).
+
+    Examples
+    --------
+    >>> photo = nd.ones((5, 5))
+    >>> fig = draw_filter(photo, describe_filter(photo, KERNEL_PRESETS["blur"]))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['photo X', 'X ⋆ K']
+    >>> plt.close(fig)
+    """
     return show_images([photo, report.Y], titles=["photo X", "X ⋆ K"], figsize=(5, 3))
 
 
@@ -306,6 +353,13 @@ class KernelExplorer:
     """Edit a 3x3 kernel (or pick a preset) and see it filter a photograph.
 
     ``photo`` is any 2-D grey image; by default :func:`load_photo` with ``step``.
+
+    Examples
+    --------
+    >>> explorer = KernelExplorer("identity", photo=nd.arange(20).reshape((4, 5)))
+    >>> explorer.set_kernel(KERNEL_PRESETS["sharpen"])  # a ramp stays a ramp
+    >>> explorer.report.Y.asnumpy().tolist()
+    [[6.0, 7.0, 8.0], [11.0, 12.0, 13.0]]
     """
 
     def __init__(
@@ -313,7 +367,7 @@ class KernelExplorer:
         preset: str = "vertical edges",
         photo: nd.NDArray | None = None,
         step: int = 4,
-    ):
+    ) -> None:
         if preset not in KERNEL_PRESETS:
             raise ValueError(
                 f"`preset` must be one of {list(KERNEL_PRESETS)}, got {preset!r}"
@@ -324,7 +378,7 @@ class KernelExplorer:
         self._widgets = None
         self.report = describe_filter(self.photo, self.K)
 
-    def set_kernel(self, K) -> None:
+    def set_kernel(self, K: ArrayLike) -> None:
         """Set all nine weights and update."""
         K = np.asarray(K, dtype=np.float32)
         if K.shape != (3, 3):
@@ -339,7 +393,8 @@ class KernelExplorer:
         self._syncing = False
         self.update()
 
-    def update(self, change=None) -> None:
+    def update(self, change: dict | None = None) -> None:
+        """Read the nine weights (if built), refilter and redraw."""
         if getattr(self, "_syncing", False):
             return
         if self._widgets is not None:
@@ -354,7 +409,8 @@ class KernelExplorer:
                 _show_figure(draw_filter(self.photo, self.report))
 
     @property
-    def widget(self):
+    def widget(self) -> ipywidgets.VBox:
+        """The widget box; built on first use (needs ipywidgets)."""
         if self._widgets is None:
             import ipywidgets as w
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import List, Tuple, Union
+from typing import List
 
 from mxnet import nd
 
 from . import _checks
+from ._checks import IntOrPair
 from .shapes import conv_output_shape
 
 __all__ = ["pool2d"]
-
-IntOrPair = Union[int, Tuple[int, int]]
 
 
 def _pad(X: nd.NDArray, p_h: int, p_w: int, value: float) -> nd.NDArray:
@@ -59,14 +58,14 @@ def pool2d(
 
     Both pooling kinds are separable: the window maximum (sum) is the
     maximum (sum) over rows of the maximum (sum) over columns. So one pass
-    combines the ``p_h`` row offsets and a second pass the ``p_w`` column
+    combines the ``k_h`` row offsets and a second pass the ``k_w`` column
     offsets, each with strided slices of the whole array.
 
     Parameters
     ----------
     X : NDArray, shape (h, w)
     pool_size : int or (int, int)
-        Window height and width ``(p_h, p_w)``.
+        Window height and width ``(k_h, k_w)``.
     mode : {'max', 'avg'}, default 'max'
     padding : int or (int, int), default 0
         Smaller than the window on each axis (as MXNet requires).
@@ -87,17 +86,17 @@ def pool2d(
     """
     _checks.ndim("X", X, 2)
     _checks.floating("X", X)
-    window = _checks.pair("pool_size", pool_size)
+    k_h, k_w = _checks.pair("pool_size", pool_size)
     _checks.one_of("mode", mode, ("max", "avg"))
     p_h, p_w = _checks.pair("padding", padding, minimum=0)
     s_h, s_w = _checks.pair("stride", stride)
-    _checks.smaller("padding", (p_h, p_w), "pool_size", window)
+    _checks.smaller("padding", (p_h, p_w), "pool_size", (k_h, k_w))
     padded = (X.shape[0] + 2 * p_h, X.shape[1] + 2 * p_w)
-    _checks.fits("pool_size", window, "the padded input", padded)
-    oh, ow = conv_output_shape(X.shape, window, (p_h, p_w), (s_h, s_w))
+    _checks.fits("pool_size", (k_h, k_w), "the padded input", padded)
+    oh, ow = conv_output_shape(X.shape, (k_h, k_w), (p_h, p_w), (s_h, s_w))
     Xp = _pad(X, p_h, p_w, float("-inf") if mode == "max" else 0.0)
-    rows = _combine([_strided(Xp, 0, a, oh, s_h) for a in range(window[0])], mode)
-    Y = _combine([_strided(rows, 1, b, ow, s_w) for b in range(window[1])], mode)
+    rows = _combine([_strided(Xp, 0, a, oh, s_h) for a in range(k_h)], mode)
+    Y = _combine([_strided(rows, 1, b, ow, s_w) for b in range(k_w)], mode)
     if mode == "avg":
-        Y = Y / (window[0] * window[1])
+        Y = Y / (k_h * k_w)
     return Y

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Tuple, Union
+from typing import Tuple
 
 from . import _checks
+from ._checks import IntOrPair
 
 __all__ = ["conv_output_shape"]
-
-IntOrPair = Union[int, Tuple[int, int]]
 
 
 def conv_output_shape(

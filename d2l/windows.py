@@ -17,6 +17,7 @@ import numpy as np
 from mxnet import nd
 
 from . import _checks
+from ._checks import IntOrPair
 from .convolution import corr2d, corr2d_multi_in, corr2d_multi_in_out_1x1
 from .pooling import _pad, pool2d
 
@@ -58,7 +59,13 @@ def _factor(v: float) -> str:
 
 
 def cell_texts(values: np.ndarray) -> List[List[str]]:
-    """The text written in each cell of a 2-D array, row by row."""
+    """The text written in each cell of a 2-D array, row by row.
+
+    Examples
+    --------
+    >>> cell_texts(np.array([[1.0, -0.25], [np.inf, 2 / 3]]))
+    [['1', '-0.25'], ['∞', '0.67']]
+    """
     return [[format_value(v) for v in row] for row in values]
 
 
@@ -149,8 +156,8 @@ def describe_corr2d(
     X: nd.NDArray,
     K: nd.NDArray,
     index: Tuple[int, int] = (0, 0),
-    padding=0,
-    stride=1,
+    padding: IntOrPair = 0,
+    stride: IntOrPair = 1,
 ) -> WindowStep:
     """Describe the window of ``K`` over ``X`` that produces output ``index``.
 
@@ -186,11 +193,11 @@ def describe_corr2d(
 
 def describe_pool(
     X: nd.NDArray,
-    pool_size,
+    pool_size: IntOrPair,
     mode: str = "max",
     index: Tuple[int, int] = (0, 0),
-    padding=0,
-    stride=None,
+    padding: IntOrPair = 0,
+    stride: IntOrPair | None = None,
 ) -> WindowStep:
     """Describe the pooling window that produces output ``index``.
 
