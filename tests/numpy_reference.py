@@ -31,3 +31,16 @@ def pool2d(X, pool_size, mode, padding, stride):
             window = Xp[i * sh : i * sh + kh, j * sw : j * sw + kw]
             Y[i, j] = window.max() if mode == "max" else window.mean()
     return Y
+
+
+def max_pool2d_grad(X, head, pool_size, padding, stride):
+    """Gradient of max pooling: each window passes its head to its largest cell."""
+    (kh, kw), (ph, pw), (sh, sw) = pool_size, padding, stride
+    Xp = np.pad(X, ((ph, ph), (pw, pw)), constant_values=-np.inf)
+    G = np.zeros_like(Xp)
+    for i in range(head.shape[0]):
+        for j in range(head.shape[1]):
+            window = Xp[i * sh : i * sh + kh, j * sw : j * sw + kw]
+            a, b = np.unravel_index(window.argmax(), window.shape)
+            G[i * sh + a, j * sw + b] += head[i, j]
+    return G[ph : ph + X.shape[0], pw : pw + X.shape[1]]

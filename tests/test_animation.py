@@ -3,14 +3,10 @@
 import base64
 import re
 
-import matplotlib
+import pytest
+from mxnet import nd
 
-matplotlib.use("Agg")
-
-import pytest  # noqa: E402
-from mxnet import nd  # noqa: E402
-
-from d2l import animation, figures  # noqa: E402
+from d2l import animation, figures
 
 X4 = nd.arange(16).reshape((4, 4))
 

@@ -1,15 +1,11 @@
 """Explorers: their update logic, driven by setting widget values, no browser."""
 
-import matplotlib
+import mxnet as mx
+import numpy as np
+import pytest
+from mxnet import nd
 
-matplotlib.use("Agg")
-
-import mxnet as mx  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from mxnet import nd  # noqa: E402
-
-from d2l import explorers  # noqa: E402
+from d2l import explorers
 
 
 @pytest.fixture(autouse=True)

@@ -7,27 +7,16 @@ the matplotlib artists back (cells, texts and outlines carry a ``gid``).
 
 import re
 
-import matplotlib
+import mxnet as mx
+import numpy as np
+import pytest
+from mxnet import nd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import mxnet as mx  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from mxnet import nd  # noqa: E402
-
-from d2l import figures  # noqa: E402
+from d2l import figures
 
 X3 = nd.arange(9).reshape((3, 3))
 K2 = nd.array([[0, 1], [2, 3]])
 X4 = nd.arange(16).reshape((4, 4))
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def mxnet_conv(X, K, padding, stride):

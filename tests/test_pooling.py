@@ -159,3 +159,32 @@ def test_pool2d_rejects_an_integer_input():
     X = nd.ones((3, 3), dtype="int32")
     with pytest.raises(ValueError, match=r"`X` must be a floating-point NDArray"):
         d2l.pool2d(X, 2)
+
+
+def test_max_pool2d_gradient_goes_to_each_windows_largest_cell():
+    # Compared with NumPy, not nd.Pooling: on this CPU build the latter's max
+    # gradient changes with how its input was reshaped.
+    X = nd.random.normal(shape=(6, 7))
+    X.attach_grad()
+    with autograd.record():
+        Y = d2l.pool2d(X, 3, "max", padding=1, stride=2)
+    head = nd.arange(Y.size).reshape(Y.shape)
+    Y.backward(head)
+    expected = ref.max_pool2d_grad(X.asnumpy(), head.asnumpy(), (3, 3), (1, 1), (2, 2))
+    np.testing.assert_array_equal(X.grad.asnumpy(), expected)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float64"])
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pool2d_keeps_the_inputs_float_dtype(dtype, mode):
+    X = nd.random.uniform(-1, 1, shape=(5, 6))
+    Y = d2l.pool2d(X.astype(dtype), 3, mode, padding=1, stride=2)
+    expected = builtin_pool2d(X.astype(dtype), (3, 3), (1, 1), (2, 2), mode)
+    assert Y.dtype == np.dtype(dtype)
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), rtol=1e-3, atol=1e-3)
+
+
+def test_pool2d_with_a_stride_larger_than_the_input_keeps_one_window():
+    X = nd.arange(9).reshape((3, 3))
+    Y = d2l.pool2d(X, 2, stride=5)
+    np.testing.assert_array_equal(Y.asnumpy(), [[4.0]])
