@@ -130,11 +130,23 @@ def _cycle(items: Sequence[str], n: int) -> list:
     return [items[i % len(items)] for i in range(n)]
 
 
-def _format_value(value: float) -> str:
-    """Write integers without decimals and other numbers with two."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}"
+def format_value(v: float) -> str:
+    """Write a cell value briefly: integers without a point, others to 2 places.
+
+    Heat maps and the sliding-window diagrams write their cells this way.
+
+    Examples
+    --------
+    >>> format_value(19.0), format_value(1.1111112), format_value(-0.5)
+    ('19', '1.11', '-0.5')
+    """
+    v = float(v)
+    if np.isinf(v):
+        return "−∞" if v < 0 else "∞"
+    if v.is_integer():
+        return str(int(v))
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text  # tiny values round to a plain 0
 
 
 def _annotate(ax: plt.Axes, A: np.ndarray, image: Any) -> None:
@@ -143,7 +155,7 @@ def _annotate(ax: plt.Axes, A: np.ndarray, image: Any) -> None:
     for (i, j), value in np.ndenumerate(A):
         shade = norm(value) if norm.vmax > norm.vmin else 0.0
         color = "white" if shade > 0.6 else "black"
-        ax.text(j, i, _format_value(value), ha="center", va="center", color=color)
+        ax.text(j, i, format_value(value), ha="center", va="center", color=color)
 
 
 def show_heatmaps(

@@ -19,6 +19,7 @@ from mxnet import nd
 from . import _checks
 from ._checks import IntOrPair
 from .convolution import corr2d, corr2d_multi_in, corr2d_multi_in_out_1x1
+from .plotting import format_value
 from .pooling import _pad, pool2d
 
 __all__ = [
@@ -33,23 +34,6 @@ __all__ = [
     "describe_multi_in",
     "describe_conv1x1",
 ]
-
-
-def format_value(v: float) -> str:
-    """Write a cell value briefly: integers without a point, others to 2 places.
-
-    Examples
-    --------
-    >>> format_value(19.0), format_value(1.1111112), format_value(-0.5)
-    ('19', '1.11', '-0.5')
-    """
-    v = float(v)
-    if np.isinf(v):
-        return "−∞" if v < 0 else "∞"
-    if v.is_integer():
-        return str(int(v))
-    text = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text  # tiny values round to a plain 0
 
 
 def _factor(v: float) -> str:

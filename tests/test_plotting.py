@@ -50,8 +50,8 @@ def test_show_heatmaps_draws_one_titled_panel_per_array():
 
 
 def test_show_heatmaps_writes_the_values_in_small_arrays():
-    fig = d2l.show_heatmaps([nd.array([[0, 1], [2, 3.5]])])
-    assert texts(fig.axes[0]) == ["0", "1", "2", "3.50"]
+    fig = d2l.show_heatmaps([nd.array([[0, 1], [-0.001, 3.5]])])
+    assert texts(fig.axes[0]) == ["0", "1", "0", "3.5"]
 
 
 def test_show_heatmaps_leaves_large_arrays_unwritten():
