@@ -30,6 +30,7 @@ from mxnet import nd
 
 import d2l
 
+from . import _checks
 from .variants import corr2d_im2col, corr2d_multi_in_out_im2col, corr2d_shift_add
 
 __all__ = [
@@ -140,10 +141,13 @@ def time_median(
     >>> t.runs, t.median > 0
     (3, True)
     """
-    if not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"`repeats` must be a positive int, got {repeats!r}")
-    if not isinstance(warmup, int) or warmup < 0:
-        raise ValueError(f"`warmup` must be a non-negative int, got {warmup!r}")
+    _checks.require(
+        _checks.is_int(repeats) and repeats >= 1,
+        "repeats",
+        "a positive int",
+        repr(repeats),
+    )
+    warmup = _checks.non_negative_int("warmup", warmup)
     for _ in range(warmup):
         f(*args)
         nd.waitall()

@@ -376,6 +376,7 @@ class KernelExplorer:
         self.K = np.array(KERNEL_PRESETS[preset], dtype=np.float32)
         self.preset = preset
         self._widgets = None
+        self._syncing = False  # True while set_kernel fills the nine boxes
         self.report = describe_filter(self.photo, self.K)
 
     def set_kernel(self, K: ArrayLike) -> None:
@@ -395,7 +396,7 @@ class KernelExplorer:
 
     def update(self, change: dict | None = None) -> None:
         """Read the nine weights (if built), refilter and redraw."""
-        if getattr(self, "_syncing", False):
+        if self._syncing:
             return
         if self._widgets is not None:
             for (r, c), box in self._widgets["cells"].items():

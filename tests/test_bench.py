@@ -173,7 +173,7 @@ def test_time_median_takes_the_median_not_the_mean():
     assert timed.best <= timed.median
 
 
-@pytest.mark.parametrize("repeats", [0, -1, 2.5])
+@pytest.mark.parametrize("repeats", [0, -1, 2.5, True])
 def test_time_median_rejects_a_bad_repeat_count(repeats):
     with pytest.raises(ValueError, match="`repeats`"):
         bench.time_median(lambda: None, repeats=repeats)
