@@ -86,8 +86,11 @@ def pair(name: str, value: Any, minimum: int = 1) -> Tuple[int, int]:
 
     ``minimum=1`` is used for sizes and strides, ``minimum=0`` for padding.
     """
-    kind = "positive" if minimum == 1 else "non-negative"
-    requirement = f"a {kind} int or a pair of {kind} ints"
+    kind = {0: "non-negative", 1: "positive"}.get(minimum)
+    if kind is None:
+        requirement = f"an int or a pair of ints, each at least {minimum}"
+    else:
+        requirement = f"a {kind} int or a pair of {kind} ints"
     if is_int(value):
         values = (int(value), int(value))
     elif (

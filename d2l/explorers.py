@@ -186,15 +186,25 @@ class ShapeExplorer:
     ) -> None:
         self.values: Dict[str, int] = {}
         for name, pair in (("n", n), ("k", k), ("p", p), ("s", s)):
-            lo = self.LIMITS[name][0]
-            self.values[f"{name}_h"], self.values[f"{name}_w"] = _checks.pair(
-                name, pair, minimum=lo
-            )
+            h, w = _checks.pair(name, pair, minimum=0)
+            self.values[f"{name}_h"] = self._in_range(f"{name}_h", h)
+            self.values[f"{name}_w"] = self._in_range(f"{name}_w", w)
         self._widgets = None
-        self.report = self._describe()
+        self.report = self._describe(self.values)
 
-    def _describe(self) -> ShapeReport:
-        v = self.values
+    def _in_range(self, name: str, value: int) -> int:
+        """Check ``value`` against the range of slider ``name`` (e.g. ``k_w``)."""
+        lo, hi = self.LIMITS[name[0]]
+        _checks.require(
+            _checks.is_int(value) and lo <= value <= hi,
+            name,
+            f"an int from {lo} to {hi}",
+            repr(value),
+        )
+        return int(value)
+
+    @staticmethod
+    def _describe(v: Dict[str, int]) -> ShapeReport:
         return describe_shapes(
             (v["n_h"], v["n_w"]),
             (v["k_h"], v["k_w"]),
@@ -203,14 +213,20 @@ class ShapeExplorer:
         )
 
     def set(self, **values: int) -> None:
-        """Set slider values by name (``n_h``, ``k_w``, ...) and update."""
+        """Set slider values by name (``n_h``, ``k_w``, ...) and update.
+
+        Every value is checked before any is set, so a rejected call changes
+        nothing.
+        """
         for name, value in values.items():
             if name not in self.values:
                 raise ValueError(f"`{name}` must be one of {sorted(self.values)}")
-            if self._widgets is not None:
+            self._in_range(name, value)
+        if self._widgets is None:
+            self.values.update(values)
+        else:
+            for name, value in values.items():
                 self._widgets["sliders"][name].value = value  # observer updates
-            else:
-                self.values[name] = value
         self.update()
 
     def update(self, change: dict | None = None) -> None:
@@ -218,7 +234,7 @@ class ShapeExplorer:
         if self._widgets is not None:
             for name, slider in self._widgets["sliders"].items():
                 self.values[name] = slider.value
-        self.report = self._describe()
+        self.report = self._describe(self.values)
         if self._widgets is not None:
             self._widgets["message"].value = self.report.message
             self._redraw()

@@ -172,3 +172,25 @@ def test_photo_and_its_filtered_version_live_on_the_requested_context():
     photo = explorers.load_photo(step=16, ctx=mx.cpu(1))
     report = explorers.describe_filter(photo, explorers.KERNEL_PRESETS["blur"])
     assert photo.context == mx.cpu(1) and report.Y.context == mx.cpu(1)
+
+
+def test_a_rejected_setting_leaves_the_shape_explorer_unchanged():
+    explorer = explorers.ShapeExplorer()
+    before = dict(explorer.values), explorer.report
+    for bad in ({"s_h": True}, {"n_h": 5, "q_h": 1}, {"k_w": 0}):
+        with pytest.raises(ValueError):
+            explorer.set(**bad)
+        assert (explorer.values, explorer.report) == before
+
+
+@pytest.mark.parametrize("value", [2, 11, 3.0])
+def test_shape_explorer_values_must_lie_in_the_slider_range(value):
+    with pytest.raises(
+        ValueError, match=rf"`n_h` must be an int from 3 to 10, got {value}"
+    ):
+        explorers.ShapeExplorer().set(n_h=value)
+
+
+def test_shape_explorer_names_the_range_when_built_with_a_bad_size():
+    with pytest.raises(ValueError, match=r"`n_w` must be an int from 3 to 10, got 2"):
+        explorers.ShapeExplorer(n=(8, 2))
