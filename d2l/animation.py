@@ -14,6 +14,13 @@ the notebook output is the same on every run:
 * the random element id is replaced by a hash of the frames, and each frame
   is re-encoded by Pillow as a 64-colour PNG (lighter, and with no version
   stamp in its bytes).
+
+Three more make the player accessible and fit a phone: the frame image gets
+alt text describing the animation, the slider a label, and the slider's
+fixed width becomes "at most the column". Frames are drawn at the book's
+:data:`d2l.style.DPI`, so their numbers are as large as in a static figure.
+Sizes are capped (``MAX_FRAMES`` frames, ``MAX_FRAME_PX`` pixels a side) so
+that a large input is a clear error rather than minutes of drawing.
 """
 
 from __future__ import annotations
@@ -24,21 +31,24 @@ import io
 import re
 import tempfile
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import matplotlib.pyplot as plt
 from matplotlib.animation import FuncAnimation, HTMLWriter
 from mxnet import nd
 from PIL import Image
 
+from . import _checks, style
 from ._checks import IntOrPair
 from .figures import (
     ROLE_COLORS,
     WindowStep,
+    _wrap,
     describe_corr2d,
     describe_pool,
     describe_window_positions,
     draw_window_step,
+    window_step_inches,
 )
 
 __all__ = [
@@ -48,6 +58,7 @@ __all__ = [
     "AnimationHTML",
     "animate_corr2d",
     "animate_pool",
+    "describe_animation",
 ]
 
 # matplotlib's buttons use Font Awesome icons loaded from a CDN; these text
@@ -63,6 +74,9 @@ _ICONS = {
     "fa fa-fast-forward": "▶|",
     "fa fa-plus": "+",
 }
+MAX_FRAMES = 100
+MAX_FRAME_PX = 2000
+_SLIDER_WIDTH = "width: 374px;"
 _CDN_LINK = re.compile(
     r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">'
 )
@@ -99,13 +113,31 @@ def animate_steps(steps: Sequence[WindowStep], interval: int = 700) -> FuncAnima
     the ``gid`` that :mod:`d2l.figures` gives them), which is several times
     faster than redrawing every cell.
     """
-    if not steps:
-        raise ValueError("`steps` must hold at least one step, got none")
+    _checks.require(
+        isinstance(steps, Sequence) and len(steps) > 0,
+        "steps",
+        "a non-empty sequence of WindowStep",
+        repr(steps)[:60],
+    )
+    _checks.require(
+        len(steps) <= MAX_FRAMES,
+        "steps",
+        f"at most {MAX_FRAMES} frames (use a smaller input or a larger stride)",
+        f"{len(steps)}",
+        verb="hold",
+    )
+    _checks.require(
+        _checks.is_int(interval) and 10 <= interval <= 10_000,
+        "interval",
+        "an int number of milliseconds in [10, 10000]",
+        repr(interval),
+    )
     fig = draw_window_step(steps[0])
     ax = fig.axes[0]
     patches = {p.get_gid(): p for p in ax.patches if p.get_gid()}
     texts = {t.get_gid(): t for t in ax.texts if t.get_gid()}
     n_h, n_w = steps[0].Y.shape
+    width = ax.get_xlim()[1] - 0.2  # the drawing's width in cells
 
     def cell(top: int, left: int):
         return patches.get(f"input[{top},{left}]") or patches[f"padding[{top},{left}]"]
@@ -123,7 +155,7 @@ def animate_steps(steps: Sequence[WindowStep], interval: int = 700) -> FuncAnima
                 patches[f"output[{r},{c}]"].set_facecolor(face)
                 if f"output-text[{r},{c}]" in texts:
                     texts[f"output-text[{r},{c}]"].set_visible(shown)
-        texts["expression"].set_text(step.expression)
+        texts["expression"].set_text(_wrap(step.expression, width))
         return []
 
     anim = FuncAnimation(
@@ -133,8 +165,45 @@ def animate_steps(steps: Sequence[WindowStep], interval: int = 700) -> FuncAnima
     return anim
 
 
-def animation_html(anim: FuncAnimation, dpi: int = 80) -> str:
-    """Export ``anim`` as offline, repeatable HTML (see the module docstring)."""
+def _check_dpi(dpi: int, inches: Tuple[float, float]) -> None:
+    """Check ``dpi``: a sensible int that keeps frames of ``inches`` in the cap."""
+    _checks.require(
+        _checks.is_int(dpi) and 20 <= dpi <= 400,
+        "dpi",
+        "an int in [20, 400]",
+        repr(dpi),
+    )
+    width, height = inches[0] * dpi, inches[1] * dpi
+    _checks.require(
+        max(width, height) <= MAX_FRAME_PX,
+        "dpi",
+        f"small enough for frames of at most {MAX_FRAME_PX} px a side",
+        f"{dpi} (frames of {width:.0f} x {height:.0f} px)",
+    )
+
+
+def _accessible(html: str, alt: str) -> str:
+    """Give the frame image alt text and the slider a label; let it shrink."""
+    alt = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    html = re.sub(r'(<img id="_anim_img[0-9a-f]+")>', rf'\1 alt="{alt}">', html)
+    html = html.replace(
+        'class="anim-slider"', 'class="anim-slider" aria-label="Animation frame"'
+    )
+    return html.replace(_SLIDER_WIDTH, "width: 374px; max-width: 100%;")
+
+
+def animation_html(
+    anim: FuncAnimation, dpi: int = style.DPI, alt: str = "An animation"
+) -> str:
+    """Export ``anim`` as offline, repeatable HTML (see the module docstring).
+
+    ``alt`` is the frame image's alternative text.
+    """
+    _checks.instance("anim", anim, FuncAnimation, "a FuncAnimation")
+    _check_dpi(dpi, tuple(anim._fig.get_size_inches()))
+    _checks.require(
+        isinstance(alt, str) and alt.strip() != "", "alt", "a non-empty str", repr(alt)
+    )
     fps = 1000 / anim._interval
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "anim.html")
@@ -149,7 +218,7 @@ def animation_html(anim: FuncAnimation, dpi: int = 80) -> str:
     html = html.replace(old_id, new_id)
     if re.search(r"(src|href)=\"https?:", html):
         raise RuntimeError("animation HTML still links to the network")
-    return html
+    return _accessible(html, alt)
 
 
 class AnimationHTML:
@@ -172,9 +241,46 @@ class AnimationHTML:
         return len(self.html.encode()) / 1024
 
 
-def _animate(step: WindowStep, dpi: int) -> AnimationHTML:
+def describe_animation(steps: Sequence[WindowStep]) -> str:
+    """Alt text for an animation of ``steps``: what moves over what.
+
+    Examples
+    --------
+    >>> step = describe_corr2d(nd.arange(9).reshape((3, 3)), nd.ones((2, 2)))
+    >>> describe_animation(animation_steps(step))[:59]
+    'Animation in 4 frames: a 2×2 kernel slides over a 3×3 input'
+    """
+    first = steps[0]
+    k_h, k_w = first.window_shape
+    n_h, n_w = first.padded.shape
+    o_h, o_w = first.Y.shape
+    what = (
+        "kernel" if first.operation == "corr2d" else f"{first.operation} pooling window"
+    )
+    padded = " padded" if any(first.padding) else ""
+    s_h, s_w = first.stride
+    stride = s_h if s_h == s_w else f"({s_h}, {s_w})"
+    return (
+        f"Animation in {len(steps)} frames: a {k_h}×{k_w} {what} slides over a"
+        f"{padded} {n_h}×{n_w} input with stride {stride}, filling the {o_h}×{o_w}"
+        " output one cell per frame and writing out each cell's arithmetic."
+    )
+
+
+def _animate(step: WindowStep, dpi: int, interval: int) -> AnimationHTML:
     steps = animation_steps(step)
-    return AnimationHTML(animation_html(animate_steps(steps), dpi=dpi), steps)
+    _checks.require(
+        len(steps) <= MAX_FRAMES,
+        "X",
+        f"small enough for at most {MAX_FRAMES} frames (one per output cell;"
+        " use a smaller input or a larger stride)",
+        f"{len(steps)} output cells",
+        verb="be",
+    )
+    _check_dpi(dpi, window_step_inches(steps[0]))  # before drawing anything
+    anim = animate_steps(steps, interval)
+    html = animation_html(anim, dpi=dpi, alt=describe_animation(steps))
+    return AnimationHTML(html, steps)
 
 
 def animate_corr2d(
@@ -182,7 +288,8 @@ def animate_corr2d(
     K: nd.NDArray,
     padding: IntOrPair = 0,
     stride: IntOrPair = 1,
-    dpi: int = 80,
+    dpi: int = style.DPI,
+    interval: int = 700,
 ) -> AnimationHTML:
     """The window of ``K`` sliding over (padded) ``X``, one frame per output.
 
@@ -192,7 +299,9 @@ def animate_corr2d(
     >>> [s.index for s in anim.steps]
     [(0, 0), (0, 1), (1, 0), (1, 1)]
     """
-    return _animate(describe_corr2d(X, K, padding=padding, stride=stride), dpi)
+    return _animate(
+        describe_corr2d(X, K, padding=padding, stride=stride), dpi, interval
+    )
 
 
 def animate_pool(
@@ -201,7 +310,8 @@ def animate_pool(
     mode: str = "max",
     padding: IntOrPair = 0,
     stride: IntOrPair | None = None,
-    dpi: int = 80,
+    dpi: int = style.DPI,
+    interval: int = 700,
 ) -> AnimationHTML:
     """A pooling window sliding over (padded) ``X``, one frame per output.
 
@@ -214,4 +324,4 @@ def animate_pool(
     '(10 + 11 + 14 + 15) / 4 = 12.5'
     """
     step = describe_pool(X, pool_size, mode, padding=padding, stride=stride)
-    return _animate(step, dpi)
+    return _animate(step, dpi, interval)

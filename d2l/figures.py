@@ -26,6 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from . import _checks, style
 from .windows import (
     Conv1x1Step,
     MultiInStep,
@@ -54,6 +55,8 @@ __all__ = [
     "draw_steps",
     "draw_multi_in",
     "draw_conv1x1",
+    "cell_inches",
+    "window_step_inches",
 ]
 
 # Face colours of the four roles, plus the outline that marks the window.
@@ -65,14 +68,32 @@ ROLE_COLORS = {
     "partial": "#e5f5e0",  # a per-channel result before the channels are summed
 }
 WINDOW_COLOR = "#d94801"
-CELL_INCHES = 0.34  # side of one cell on paper: room for four characters
+CELL_INCHES = 0.42  # side of one cell on paper: four characters of 11 pt
+MIN_CELL_INCHES = 0.34  # cells shrink this far to keep a drawing in the budget
+FONT = style.FONT_PT
+LINE_CELLS = 0.6  # height of one line of 11-pt text, in cells
 MAX_CHARS = 4  # longer values are left out of their cell rather than overflow
+
+
+def cell_inches(width_cells: float) -> float:
+    """Side of a cell for a drawing ``width_cells`` wide: smaller if it is wide.
+
+    The text keeps its size; only the cells shrink (to ``MIN_CELL_INCHES`` at
+    most), so that the drawing fits ``style.MAX_WIDTH_IN`` when it can.
+
+    Examples
+    --------
+    >>> cell_inches(10), round(cell_inches(18), 2)
+    (0.42, 0.37)
+    """
+    return min(CELL_INCHES, max(MIN_CELL_INCHES, style.MAX_WIDTH_IN / width_cells))
 
 
 def _new_axes(width: float, height: float, ax: Axes | None) -> Axes:
     """Return ``ax`` or a fresh axes sized so that one unit is one cell."""
     if ax is None:
-        fig = plt.figure(figsize=(width * CELL_INCHES, height * CELL_INCHES))
+        cell = cell_inches(width)
+        fig = plt.figure(figsize=(width * cell, height * cell))
         ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.2, width + 0.2)
     ax.set_ylim(height, 0)  # row 0 at the top, as arrays are printed
@@ -123,7 +144,7 @@ def _draw_grid(
                     texts[r][c],
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=FONT,
                     color="#777777" if pad else "black",
                     gid=f"{cell_role}-text[{r},{c}]",
                 )
@@ -133,7 +154,7 @@ def _draw_grid(
         label,
         ha="center",
         va="bottom",
-        fontsize=8,
+        fontsize=FONT,
         gid=f"{role}-label",
     )
 
@@ -147,7 +168,8 @@ def _outline(ax: Axes, x: float, y: float, h: int, w: int, gid: str) -> None:
 
 
 def _symbol(ax: Axes, x: float, y: float, s: str) -> None:
-    ax.text(x, y, s, ha="center", va="center", fontsize=16, gid="symbol")
+    size = 28 if s == "⋆" else 16  # the star glyph is drawn small for its size
+    ax.text(x, y, s, ha="center", va="center", fontsize=size, gid="symbol")
 
 
 def _role_legend(owner: Axes | Figure, roles: Sequence[str], **kwargs) -> None:
@@ -159,7 +181,7 @@ def _role_legend(owner: Axes | Figure, roles: Sequence[str], **kwargs) -> None:
         handles=handles,
         loc="lower center",
         ncol=len(handles),
-        fontsize=7,
+        fontsize=FONT,
         frameon=False,
         handlelength=1,
         **kwargs,
@@ -193,15 +215,16 @@ def draw_window_step(
     ['0×0 + 1×1 + 3×2 + 4×3 = 19']
     >>> plt.close(fig)
     """
+    _checks.instance("step", step, WindowStep, "a WindowStep")
+    if ax is not None:
+        _checks.instance("ax", ax, Axes, "a Matplotlib Axes")
     padded = step.padded
     n_h, n_w = padded.shape
     o_h, o_w = step.Y.shape
     k_h, k_w = step.window_shape
     has_kernel = detail and step.K is not None
-    middle = (k_w + 2) if has_kernel else 0
-    width = n_w + 1 + middle + o_w
-    # Room above for labels and below for the arithmetic and the legend.
-    height = max(n_h, o_h, k_h) + 0.9 + 0.8 * detail + 0.9 * legend
+    width, height = _window_step_cells(step, detail, legend)
+    expression = _wrap(step.expression, width) if detail else ""
     ax = _new_axes(width, height, ax)
     top = 0.9
     _draw_grid(ax, step.input_texts, "input", 0, top, "input X", step.padding)
@@ -233,15 +256,66 @@ def draw_window_step(
         ax.text(
             width / 2,
             top + max(n_h, o_h, k_h) + 0.35,
-            step.expression,
+            expression,
             ha="center",
             va="top",
-            fontsize=8,
+            fontsize=FONT,
             gid="expression",
         )
     if legend:
         _legend(ax, _roles(step, has_kernel))
     return ax.figure
+
+
+def _window_step_cells(
+    step: WindowStep, detail: bool, legend: bool
+) -> Tuple[float, float]:
+    """Width and height of :func:`draw_window_step`'s drawing, in cells."""
+    n_h, n_w = step.padded.shape
+    o_h, o_w = step.Y.shape
+    k_h, k_w = step.window_shape
+    has_kernel = detail and step.K is not None
+    width = n_w + 1 + ((k_w + 2) if has_kernel else 0) + o_w
+    lines = len(_wrap(step.expression, width).splitlines()) if detail else 0
+    # Room above for labels and below for the arithmetic and the legend.
+    height = max(n_h, o_h, k_h) + 0.9 + (LINE_CELLS * lines + 0.3) * detail
+    return width, height + 0.9 * legend
+
+
+def window_step_inches(
+    step: WindowStep, detail: bool = True, legend: bool = True
+) -> Tuple[float, float]:
+    """The size of the figure :func:`draw_window_step` makes, without drawing.
+
+    Examples
+    --------
+    >>> from mxnet import nd
+    >>> step = describe_corr2d(nd.arange(9).reshape((3, 3)), nd.ones((2, 2)))
+    >>> [round(v, 2) for v in window_step_inches(step)]
+    [4.2, 2.39]
+    """
+    _checks.instance("step", step, WindowStep, "a WindowStep")
+    width, height = _window_step_cells(step, detail, legend)
+    cell = cell_inches(width)
+    return width * cell, height * cell
+
+
+def _wrap(expression: str, width_cells: float) -> str:
+    """Break a long sum after its "+" signs so that it fits the drawing.
+
+    An 11-pt character is about 0.6 em wide, so a cell holds about five.
+    """
+    inches = width_cells * cell_inches(width_cells)
+    limit = max(24, int(inches * 72 / (0.6 * FONT)))
+    lines, line = [], ""
+    for term in expression.split(" + "):
+        piece = term if not line else f"{line} + {term}"
+        if line and len(piece) > limit:
+            lines.append(line + " +")
+            line = term
+        else:
+            line = piece
+    return "\n".join(lines + [line])
 
 
 def _roles(step: WindowStep, has_kernel: bool) -> List[str]:
@@ -253,11 +327,14 @@ def draw_steps(
     steps: Sequence[WindowStep],
     titles: Sequence[str] | None = None,
     detail: bool = True,
+    ncols: int | None = None,
 ) -> Figure:
-    """Draw several steps side by side (a stride sequence, max vs average, ...).
+    """Draw several steps in a grid (a stride sequence, max vs average, ...).
 
     One legend serves all panels; ``detail`` is passed to
-    :func:`draw_window_step`.
+    :func:`draw_window_step`. Without ``ncols``, as many panels share a row
+    as fit in the book's width (``style.MAX_WIDTH_IN``), so the cell values
+    keep their size on a phone.
 
     Examples
     --------
@@ -269,29 +346,62 @@ def draw_steps(
     ['max', 'avg']
     >>> plt.close(fig)
     """
-    if not steps:
-        raise ValueError("`steps` must hold at least one step, got none")
-    if titles is not None and len(titles) != len(steps):
-        raise ValueError(
-            f"`titles` must have one title per step ({len(steps)}), got {len(titles)}"
+    _check_steps(steps)
+    if titles is not None:
+        _checks.require(
+            isinstance(titles, Sequence) and len(titles) == len(steps),
+            "titles",
+            f"one title per step ({len(steps)})",
+            repr(titles),
+            verb="have",
         )
     first = steps[0]
     has_kernel = detail and first.K is not None
     n_w = first.padded.shape[1] + 1 + first.Y.shape[1]
     n_w += first.window_shape[1] + 2 if has_kernel else 0
-    n_h = max(first.padded.shape[0], first.Y.shape[0]) + 1.8 + 0.8 * detail
-    fig, axes = plt.subplots(
-        1,
-        len(steps),
-        figsize=(len(steps) * (n_w + 0.6) * CELL_INCHES, (n_h + 1) * CELL_INCHES),
+    lines = len(_wrap(first.expression, n_w).splitlines()) if detail else 0
+    n_h = max(first.padded.shape[0], first.Y.shape[0]) + 1.6 + LINE_CELLS * lines
+    cell = cell_inches(n_w + 0.6)
+    panel_w = (n_w + 0.6) * cell
+    if ncols is None:
+        ncols = max(1, min(len(steps), int(style.MAX_WIDTH_IN // panel_w)))
+    else:
+        _checks.require(
+            _checks.is_int(ncols) and ncols >= 1, "ncols", "a positive int", repr(ncols)
+        )
+        ncols = min(int(ncols), len(steps))
+    nrows = -(-len(steps) // ncols)
+    fig, grid = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(ncols * panel_w, (nrows * (n_h + 0.5) + 1.0) * cell),
         squeeze=False,
     )
-    for k, (ax, step) in enumerate(zip(axes[0], steps)):
+    axes = list(grid.ravel())
+    for ax in axes[len(steps) :]:
+        fig.delaxes(ax)
+    for k, (ax, step) in enumerate(zip(axes, steps)):
         draw_window_step(step, ax, detail=detail, legend=False)
-        ax.set_title(titles[k] if titles else f"step {k + 1}", fontsize=8, pad=0)
+        ax.set_title(titles[k] if titles else f"step {k + 1}", fontsize=FONT, pad=2)
     _role_legend(fig, _roles(first, has_kernel))
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.12, top=0.9, wspace=0.05)
+    legend_share = 1.0 / (nrows * (n_h + 0.5) + 1.0)
+    fig.subplots_adjust(
+        left=0.01, right=0.99, bottom=legend_share, top=0.97, wspace=0.05, hspace=0.1
+    )
     return fig
+
+
+def _check_steps(steps: Sequence[WindowStep]) -> None:
+    """Check a non-empty sequence of window steps."""
+    _checks.require(
+        isinstance(steps, Sequence) and not isinstance(steps, str),
+        "steps",
+        "a sequence of WindowStep",
+        type(steps).__name__,
+    )
+    _checks.require(len(steps) > 0, "steps", "at least one step", "none", verb="hold")
+    for k, step in enumerate(steps):
+        _checks.instance(f"steps[{k}]", step, WindowStep, "a WindowStep")
 
 
 def draw_multi_in(step: MultiInStep) -> Figure:
@@ -343,7 +453,7 @@ def draw_multi_in(step: MultiInStep) -> Figure:
         step.expression,
         ha="center",
         va="top",
-        fontsize=8,
+        fontsize=FONT,
         gid="expression",
     )
     _legend(ax, ["input", "kernel", "partial", "output"])
@@ -394,7 +504,7 @@ def draw_conv1x1(step: Conv1x1Step) -> Figure:
             line,
             ha="left",
             va="top",
-            fontsize=7,
+            fontsize=FONT,
             gid=f"expression[{n}]",
         )
     _legend(ax, ["input", "kernel", "output"])

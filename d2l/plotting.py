@@ -2,34 +2,73 @@
 
 These functions only draw; every computation happens before they are
 called. They accept NDArrays or NumPy arrays and return the Matplotlib
-objects they make, so a notebook can adjust or test them.
+objects they make, so a notebook can adjust or test them. Sizes, fonts and
+colour maps follow :mod:`d2l.style`: panels wrap into a grid no wider than
+``style.MAX_WIDTH_IN``, signed heat maps are centred at zero with a colour
+bar, and compared panels share one colour scale.
 """
 
 from __future__ import annotations
 
+import math
+from numbers import Real
 from typing import Any, Sequence, Tuple
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_rgb
 from mxnet import nd
 
-from . import _checks
+from . import _checks, style
 
 __all__ = ["set_figsize", "plot", "show_heatmaps", "show_images", "HEATMAP_CMAP"]
 
-#: One colormap for every heat map in the book, so colours mean the same
-#: thing on every page.
-HEATMAP_CMAP = "Blues"
+#: The colour map of heat maps of magnitudes (signed data get ``style.SIGNED_CMAP``).
+HEATMAP_CMAP = style.MAGNITUDE_CMAP
 
 #: Largest array (rows or columns) whose values are written in its cells.
 ANNOTATE_MAX = 12
 
+#: Side of one written cell of a heat map, in inches: room for "-0.25" in 11 pt.
+CELL_INCHES = 0.42
 
-def _to_numpy(array: Any) -> np.ndarray:
-    """Return a NumPy copy of an NDArray, a NumPy array or a nested list."""
+_SCALES = ("linear", "log", "symlog", "logit")
+
+
+def _to_numpy(name: str, array: Any) -> np.ndarray:
+    """Return a float NumPy copy of an NDArray, a NumPy array or a nested list."""
     if isinstance(array, nd.NDArray):
+        _checks.require(
+            array.stype == "default", name, "a dense NDArray", f"stype {array.stype!r}"
+        )
         return array.asnumpy()
-    return np.asarray(array)
+    if array is None or isinstance(array, (str, bytes, dict)):
+        _checks.require(False, name, "an array of numbers", type(array).__name__)
+    try:
+        A = np.asarray(array, dtype=float)
+    except (TypeError, ValueError):
+        _checks.require(False, name, "an array of numbers", _describe(array))
+    return A
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else type(value).__name__
+
+
+def _positive_size(name: str, value: Any) -> Tuple[float, float]:
+    """Check a (width, height) in inches: two positive, finite numbers."""
+    ok = (
+        isinstance(value, Sequence)
+        and not isinstance(value, str)
+        and len(value) == 2
+        and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
+        and all(0 < float(v) < 100 for v in value)
+    )
+    _checks.require(
+        ok, name, "a (width, height) pair of inches, each in (0, 100)", repr(value)
+    )
+    return float(value[0]), float(value[1])
 
 
 def set_figsize(figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
@@ -42,18 +81,24 @@ def set_figsize(figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
     (4.0, 3.0)
     >>> set_figsize()
     """
-    plt.rcParams["figure.figsize"] = figsize
+    plt.rcParams["figure.figsize"] = _positive_size("figsize", figsize)
 
 
-def _has_one_axis(X: Any) -> bool:
-    """True if ``X`` is one series (a 1-D array or a flat list of numbers)."""
-    if isinstance(X, nd.NDArray):
-        return X.ndim == 1
-    if isinstance(X, np.ndarray):
-        return X.ndim == 1
-    if not isinstance(X, (list, tuple)):
-        return False
-    return len(X) == 0 or not hasattr(X[0], "__len__")  # [] is one empty series
+def _series(name: str, X: Any) -> list:
+    """Split ``X`` into a list of 1-D series (one series stays one)."""
+    if isinstance(X, (nd.NDArray, np.ndarray)):
+        A = _to_numpy(name, X)
+        _checks.require(A.ndim in (1, 2), name, "1-D or 2-D", f"shape {A.shape}")
+        return [A] if A.ndim == 1 else list(A)
+    _checks.require(
+        isinstance(X, (list, tuple)), name, "an array or a list", type(X).__name__
+    )
+    if len(X) == 0 or not hasattr(X[0], "__len__"):
+        return [_to_numpy(name, X)]  # [] is one empty series
+    series = [_to_numpy(f"{name}[{i}]", x) for i, x in enumerate(X)]
+    for i, x in enumerate(series):
+        _checks.require(x.ndim == 1, f"{name}[{i}]", "1-D", f"shape {x.shape}")
+    return series
 
 
 def plot(
@@ -95,22 +140,42 @@ def plot(
     2
     >>> plt.close(ax.figure)
     """
-    if axes is None:
-        _, axes = plt.subplots(figsize=figsize)
     if Y is None:
-        X, Y = [[]], X
-    if _has_one_axis(X):
-        X = [X]
-    if _has_one_axis(Y):
-        Y = [Y]
-    if len(X) != len(Y):
-        X = X * len(Y)
-    for x, y, fmt in zip(X, Y, _cycle(fmts, len(Y))):
-        y = _to_numpy(y)
-        if len(x):
-            axes.plot(_to_numpy(x), y, fmt)
-        else:
-            axes.plot(y, fmt)
+        ys = _series("X", X)
+        xs = [np.arange(len(y)) for y in ys]
+    else:
+        xs, ys = _series("X", X), _series("Y", Y)
+        _checks.require(
+            len(xs) in (1, len(ys)),
+            "X",
+            f"one series or one per series of `Y` ({len(ys)})",
+            f"{len(xs)} series",
+            verb="hold",
+        )
+        xs = xs * len(ys) if len(xs) == 1 else xs  # repeat the series, not its values
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        _checks.require(
+            len(x) == len(y), f"Y[{i}]", f"{len(x)} values (as many as X)", str(len(y))
+        )
+    _checks.require(
+        isinstance(fmts, Sequence) and len(fmts) > 0 and not isinstance(fmts, str),
+        "fmts",
+        "a non-empty sequence of format strings",
+        repr(fmts),
+    )
+    _checks.one_of("xscale", xscale, _SCALES)
+    _checks.one_of("yscale", yscale, _SCALES)
+    if legend is not None:
+        _checks.require(
+            len(legend) == len(ys), "legend", f"{len(ys)} entries", str(len(legend))
+        )
+    if axes is None:
+        size = None if figsize is None else _positive_size("figsize", figsize)
+        _, axes = plt.subplots(figsize=size)
+    else:
+        _checks.instance("axes", axes, plt.Axes, "a Matplotlib Axes")
+    for x, y, fmt in zip(xs, ys, _cycle(fmts, len(ys))):
+        axes.plot(x, y, fmt)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.set_xscale(xscale)
@@ -141,6 +206,8 @@ def format_value(v: float) -> str:
     ('19', '1.11', '-0.5')
     """
     v = float(v)
+    if np.isnan(v):
+        return "nan"
     if np.isinf(v):
         return "−∞" if v < 0 else "∞"
     if v.is_integer():
@@ -149,39 +216,92 @@ def format_value(v: float) -> str:
     return "0" if text == "-0" else text  # tiny values round to a plain 0
 
 
+def _text_color(background: Any) -> str:
+    """Black or white, whichever reads better on ``background``."""
+    r, g, b = to_rgb(background)
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
 def _annotate(ax: plt.Axes, A: np.ndarray, image: Any) -> None:
     """Write each value of ``A`` in its cell, dark or light for contrast."""
-    norm = image.norm
     for (i, j), value in np.ndenumerate(A):
-        shade = norm(value) if norm.vmax > norm.vmin else 0.0
-        color = "white" if shade > 0.6 else "black"
+        background = image.cmap(image.norm(value)) if np.isfinite(value) else "white"
+        color = _text_color(background)
         ax.text(j, i, format_value(value), ha="center", va="center", color=color)
+
+
+def _grid(
+    n: int, panel: Tuple[float, float], ncols: int | None
+) -> Tuple[int, int, Tuple[float, float]]:
+    """Rows, columns and figure size for ``n`` panels of ``panel`` inches.
+
+    Without ``ncols`` as many panels share a row as fit in the width budget.
+    """
+    if ncols is None:
+        ncols = max(1, min(n, int(style.MAX_WIDTH_IN // panel[0])))
+    else:
+        ncols = _checks.non_negative_int("ncols", ncols)
+        _checks.require(ncols >= 1, "ncols", "at least 1", str(ncols))
+        ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    return nrows, ncols, (panel[0] * ncols, panel[1] * nrows)
+
+
+def _panels(fig: plt.Figure, axes: np.ndarray, n: int) -> list:
+    """The first ``n`` axes of a grid; the unused ones are removed."""
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        fig.delaxes(ax)
+    return flat[:n]
+
+
+def _heatmap_panel(A: np.ndarray, annotate: bool) -> Tuple[float, float]:
+    """Inches for one heat map: room per written cell, else a fixed square."""
+    if annotate and max(A.shape) <= ANNOTATE_MAX:
+        return (
+            max(1.8, CELL_INCHES * A.shape[1] + 0.7),
+            max(1.6, CELL_INCHES * A.shape[0] + 0.8),
+        )
+    return 2.2, 2.2
 
 
 def show_heatmaps(
     arrays: Any,
     titles: Sequence[str] | None = None,
     annotate: bool = True,
-    cmap: str = HEATMAP_CMAP,
+    cmap: str | None = None,
     figsize: Tuple[float, float] | None = None,
-    colorbar: bool = False,
+    colorbar: bool | None = None,
+    share_scale: bool = True,
+    ncols: int | None = None,
 ) -> plt.Figure:
-    """Draw 2-D arrays side by side as heat maps and return the Figure.
+    """Draw 2-D arrays as heat maps in a grid and return the Figure.
 
     Each panel gets a title (``titles`` or "array 0", "array 1", ...) and
     integer row and column ticks; values are written in the cells when
     ``annotate`` is true and the array is at most 12 x 12.
+
+    Colours follow the data (see :func:`d2l.style.heatmap_colors`): signed
+    data use a diverging map with white at zero, other data ``cmap``
+    (default ``HEATMAP_CMAP``); pass ``cmap="gray"`` for images. With
+    ``share_scale`` (the default) all panels use one scale and one colour
+    bar, so that equal colours mean equal values.
 
     Parameters
     ----------
     arrays : 2-D array or sequence of 2-D arrays (NDArray or NumPy)
     titles : sequence of str, optional
     annotate : bool, default True
-    cmap : str, default ``HEATMAP_CMAP``
+    cmap : str, optional
+        The colour map; by default chosen from the data as above.
     figsize : (float, float), optional
-        Defaults to 2.2 inches per panel.
-    colorbar : bool, default False
-        Add a colour bar to each panel.
+        Defaults to room for the panels, wrapped to the book's width.
+    colorbar : bool, optional
+        Draw colour bars; by default when the data are signed or when the
+        values are not written in the cells.
+    share_scale : bool, default True
+    ncols : int, optional
+        Panels per row; by default as many as fit the book's width.
 
     Examples
     --------
@@ -192,48 +312,102 @@ def show_heatmaps(
     """
     if isinstance(arrays, (nd.NDArray, np.ndarray)) and arrays.ndim == 2:
         arrays = [arrays]
-    matrices = [_to_numpy(a) for a in arrays]
+    _checks.require(
+        isinstance(arrays, (list, tuple, nd.NDArray, np.ndarray)),
+        "arrays",
+        "a 2-D array or a sequence of 2-D arrays",
+        type(arrays).__name__,
+    )
+    matrices = [_to_numpy(f"arrays[{i}]", a) for i, a in enumerate(arrays)]
     _checks.require(
         len(matrices) > 0, "arrays", "at least one array", "none", verb="hold"
     )
     for i, A in enumerate(matrices):
         _checks.require(A.ndim == 2, f"arrays[{i}]", "2-D", f"shape {A.shape}")
+        _checks.require(A.size > 0, f"arrays[{i}]", "non-empty", f"shape {A.shape}")
     if titles is None:
         titles = [f"array {i}" for i in range(len(matrices))]
     _check_titles(titles, len(matrices), "array")
-    n = len(matrices)
-    if figsize is None:
-        figsize = (2.2 * n, 2.2)
-    fig, axes = plt.subplots(1, n, figsize=figsize, squeeze=False)
-    for ax, A, title in zip(axes[0], matrices, titles):
-        image = ax.imshow(A, cmap=cmap)
+    cmap, limits, signed = style.heatmap_colors(matrices, cmap, bool(share_scale))
+    written = [annotate and max(A.shape) <= ANNOTATE_MAX for A in matrices]
+    if colorbar is None:
+        colorbar = signed or not all(written)
+    panel = max((_heatmap_panel(A, annotate) for A in matrices), key=lambda p: p[0])
+    if colorbar:
+        panel = (panel[0] + 0.6 * (not share_scale), panel[1])
+    nrows, ncols, size = _grid(len(matrices), panel, ncols)
+    if colorbar and share_scale:
+        size = (size[0] + 0.8, size[1])
+    if figsize is not None:
+        size = _positive_size("figsize", figsize)
+    fig, grid = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
+    axes = _panels(fig, grid, len(matrices))
+    images = []
+    for ax, A, title, (lo, hi), write in zip(axes, matrices, titles, limits, written):
+        image = ax.imshow(A, cmap=cmap, vmin=lo, vmax=hi)
+        images.append(image)
         ax.set_title(title)
         ax.set_xticks(range(A.shape[1]) if A.shape[1] <= ANNOTATE_MAX else [])
         ax.set_yticks(range(A.shape[0]) if A.shape[0] <= ANNOTATE_MAX else [])
-        if annotate and max(A.shape) <= ANNOTATE_MAX:
+        if write:
             _annotate(ax, A, image)
-        if colorbar:
+        if colorbar and not share_scale:
             fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     fig.tight_layout()
+    if colorbar and share_scale:
+        fig.colorbar(images[0], ax=axes, fraction=0.046 / ncols, pad=0.04)
     return fig
 
 
 def _as_picture(i: int, image: Any) -> np.ndarray:
-    """Return image ``i`` as (h, w) or (h, w, 3); drop a single channel axis."""
-    A = _to_numpy(image)
-    if A.ndim == 3 and 1 in (A.shape[0], A.shape[-1]):
+    """Return image ``i`` as (h, w) or (h, w, 3|4); drop a single channel axis."""
+    A = _to_numpy(f"images[{i}]", image)
+    if A.ndim == 3 and A.shape[-1] not in (3, 4) and 1 in (A.shape[0], A.shape[-1]):
         A = A.reshape(A.shape[1:] if A.shape[0] == 1 else A.shape[:-1])
+    elif A.ndim == 3 and A.shape[-1] == 1:
+        A = A[..., 0]
     _checks.require(
         A.ndim == 2 or (A.ndim == 3 and A.shape[-1] in (3, 4)),
         f"images[{i}]",
         "(h, w), (1, h, w) or (h, w, 3)",
         f"shape {A.shape}",
     )
+    _checks.require(A.size > 0, f"images[{i}]", "non-empty", f"shape {A.shape}")
     return A
+
+
+def _image_list(images: Any) -> list:
+    """A list of pictures: one array is one image unless it is a stack of them."""
+    if isinstance(images, (nd.NDArray, np.ndarray)):
+        single = images.ndim == 2 or (images.ndim == 3 and images.shape[-1] in (3, 4))
+        return [images] if single else list(images)
+    _checks.require(
+        isinstance(images, (list, tuple)),
+        "images",
+        "an array or a sequence of arrays",
+        type(images).__name__,
+    )
+    return list(images)
+
+
+def _gray_limits(A: np.ndarray) -> Tuple[float | None, float | None]:
+    """Grey levels on their own scale: [0, 1] or [0, 255] when the data fit."""
+    lo, hi = float(np.nanmin(A)), float(np.nanmax(A))
+    if lo >= 0 and hi <= 1:
+        return 0.0, 1.0
+    if lo >= 0 and hi <= 255 and np.allclose(A, np.round(A)):
+        return 0.0, 255.0
+    return None, None
 
 
 def _check_titles(titles: Sequence[str], n: int, item: str) -> None:
     """Check that there is one title per panel."""
+    _checks.require(
+        isinstance(titles, Sequence) and not isinstance(titles, str),
+        "titles",
+        "a sequence of str",
+        type(titles).__name__,
+    )
     _checks.require(
         len(titles) == n,
         "titles",
@@ -246,20 +420,28 @@ def _check_titles(titles: Sequence[str], n: int, item: str) -> None:
 def show_images(
     images: Any,
     titles: Sequence[str] | None = None,
-    cmap: str = "gray",
+    cmap: str = style.IMAGE_CMAP,
     figsize: Tuple[float, float] | None = None,
+    ncols: int | None = None,
 ) -> plt.Figure:
-    """Show images in one row, without axes, and return the Figure.
+    """Show images in a grid, without axes, and return the Figure.
+
+    Grey images in [0, 1] (or whole numbers in [0, 255]) are drawn on that
+    fixed scale, so black is 0 and white is 1 (or 255); other grey images
+    are stretched to their own range.
 
     Parameters
     ----------
-    images : sequence of arrays (NDArray or NumPy)
-        Each (h, w) or (1, h, w) for grey levels, (h, w, 3) for colour.
+    images : array or sequence of arrays (NDArray or NumPy)
+        Each (h, w) or (1, h, w) for grey levels, (h, w, 3) for colour. One
+        (h, w) or (h, w, 3) array is one image; an (n, h, w) array is n.
     titles : sequence of str, optional
     cmap : str, default 'gray'
-        Used for 2-D images.
+        Used for grey images.
     figsize : (float, float), optional
-        Defaults to 2 inches per image.
+        Defaults to 1.6 inches per image, wrapped to the book's width.
+    ncols : int, optional
+        Images per row; by default as many as fit the book's width.
 
     Examples
     --------
@@ -268,22 +450,28 @@ def show_images(
     2
     >>> plt.close(fig)
     """
-    if isinstance(images, (nd.NDArray, np.ndarray)) and images.ndim == 2:
-        images = [images]
-    pictures = [_as_picture(i, img) for i, img in enumerate(images)]
+    pictures = [_as_picture(i, img) for i, img in enumerate(_image_list(images))]
     _checks.require(
         len(pictures) > 0, "images", "at least one image", "none", verb="hold"
     )
     if titles is not None:
         _check_titles(titles, len(pictures), "image")
-    n = len(pictures)
-    if figsize is None:
-        figsize = (2.0 * n, 2.0)
-    fig, axes = plt.subplots(1, n, figsize=figsize, squeeze=False)
-    for i, (ax, img) in enumerate(zip(axes[0], pictures)):
-        ax.imshow(img, cmap=cmap if img.ndim == 2 else None)
+    nrows, ncols, size = _grid(len(pictures), (1.6, 1.6 + 0.3 * bool(titles)), ncols)
+    if figsize is not None:
+        size = _positive_size("figsize", figsize)
+    fig, grid = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
+    for i, (ax, img) in enumerate(zip(_panels(fig, grid, len(pictures)), pictures)):
+        if img.ndim == 2:
+            vmin, vmax = _gray_limits(img)
+            ax.imshow(img, cmap=cmap, vmin=vmin, vmax=vmax)
+        else:
+            ax.imshow(np.clip(img / (255 if img.max() > 1 else 1), 0, 1))
         ax.axis("off")
         if titles is not None:
             ax.set_title(titles[i])
     fig.tight_layout()
     return fig
+
+
+style.apply()
+style.register_png_formatter()

@@ -102,3 +102,50 @@ def test_jupyter_shows_html_and_a_one_line_text_fallback(pool_anim):
 def test_animating_no_steps_is_a_value_error():
     with pytest.raises(ValueError, match="`steps`"):
         animation.animate_steps([])
+
+
+def test_the_frame_image_has_alt_text_that_says_what_moves(pool_anim):
+    alt = re.search(r'<img id="_anim_img[0-9a-f]+" alt="([^"]+)"', pool_anim.html)
+    assert alt is not None
+    assert "3×3 max pooling window" in alt.group(1)
+    assert "stride 2" in alt.group(1) and "4 frames" in alt.group(1)
+
+
+def test_the_slider_is_labelled_and_shrinks_to_the_column(pool_anim):
+    assert 'class="anim-slider" aria-label="Animation frame"' in pool_anim.html
+    assert "max-width: 100%" in pool_anim.html
+
+
+def test_frames_are_drawn_at_the_book_dpi_with_the_book_font(pool_anim):
+    import io
+
+    from PIL import Image
+
+    from d2l import style
+
+    width, _ = Image.open(io.BytesIO(frames(pool_anim.html)[0])).size
+    fig = figures.draw_window_step(pool_anim.steps[0])
+    assert width == pytest.approx(fig.get_size_inches()[0] * style.DPI, abs=2)
+    assert style.smallest_text_px(fig) >= 15
+
+
+def test_an_input_with_too_many_outputs_is_refused_before_drawing():
+    with pytest.raises(ValueError, match=r"`X` must be small enough for at most 100"):
+        animation.animate_corr2d(nd.zeros((30, 30)), nd.ones((2, 2)))
+
+
+@pytest.mark.parametrize("dpi", [0, -5, 10**4, 2.5, None, True])
+def test_a_bad_dpi_is_a_value_error_naming_dpi(dpi):
+    with pytest.raises(ValueError, match=r"`dpi` must be"):
+        animation.animate_pool(X4, 2, dpi=dpi)
+
+
+@pytest.mark.parametrize("interval", [0, -1, 1.5, None, 10**6])
+def test_a_bad_interval_is_a_value_error_naming_interval(interval):
+    with pytest.raises(ValueError, match=r"`interval` must be"):
+        animation.animate_pool(X4, 2, interval=interval)
+
+
+def test_a_dpi_that_makes_huge_frames_is_refused():
+    with pytest.raises(ValueError, match=r"frames of at most 2000 px"):
+        animation.animate_pool(nd.arange(64).reshape((8, 8)), 2, dpi=400)
