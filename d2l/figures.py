@@ -361,15 +361,17 @@ def draw_steps(
     n_w += first.window_shape[1] + 2 if has_kernel else 0
     lines = len(_wrap(first.expression, n_w).splitlines()) if detail else 0
     n_h = max(first.padded.shape[0], first.Y.shape[0]) + 1.6 + LINE_CELLS * lines
-    cell = cell_inches(n_w + 0.6)
-    panel_w = (n_w + 0.6) * cell
     if ncols is None:
-        ncols = max(1, min(len(steps), int(style.MAX_WIDTH_IN // panel_w)))
+        # As many panels per row as fit when their cells shrink to the minimum.
+        fit = int(style.MAX_WIDTH_IN // ((n_w + 0.6) * MIN_CELL_INCHES))
+        ncols = max(1, min(len(steps), fit))
     else:
         _checks.require(
             _checks.is_int(ncols) and ncols >= 1, "ncols", "a positive int", repr(ncols)
         )
         ncols = min(int(ncols), len(steps))
+    cell = cell_inches(ncols * (n_w + 0.6))
+    panel_w = (n_w + 0.6) * cell
     nrows = -(-len(steps) // ncols)
     fig, grid = plt.subplots(
         nrows,

@@ -88,6 +88,7 @@ def apply() -> None:
 
 def _drawn_texts(fig: Figure) -> list:
     """Every text of ``fig`` that is drawn: visible, non-empty, not clipped away."""
+    fig.draw_without_rendering()  # tick labels get their text when drawn
     renderer = fig.canvas.get_renderer()
     found = []
     for text in fig.findobj(Text):
@@ -186,18 +187,33 @@ def _png_formatter(fig: Figure) -> str | None:
     return base64.b64encode(figure_png(fig, dpi=fig.dpi)).decode("ascii")
 
 
+def _use_png_formatter(shell: Any) -> None:
+    shell.display_formatter.formatters["image/png"].for_type(Figure, _png_formatter)
+
+
 def register_png_formatter() -> bool:
     """Make a running IPython kernel show figures through :func:`figure_png`.
 
-    Returns False outside IPython. Called when d2l is imported.
+    Returns False outside IPython. Called when d2l is imported. The inline
+    backend installs its own PNG formatter when it is first loaded and again
+    when its settings change, so the backend is loaded first and ours is put
+    back before every cell.
     """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython ships with Jupyter
         return False
     shell = get_ipython()
-    if shell is None:
+    if shell is None or not hasattr(shell, "display_formatter"):
         return False
-    formatter = shell.display_formatter.formatters["image/png"]
-    formatter.for_type(Figure, _png_formatter)
+    if "inline" in str(mpl.get_backend()):
+        import matplotlib_inline.backend_inline  # noqa: F401 (installs its hooks)
+    _use_png_formatter(shell)
+    callbacks = shell.events.callbacks.get("pre_run_cell", [])
+    if not any(getattr(c, "__name__", "") == "_d2l_png" for c in callbacks):
+
+        def _d2l_png(*_: Any) -> None:
+            _use_png_formatter(shell)
+
+        shell.events.register("pre_run_cell", _d2l_png)
     return True
