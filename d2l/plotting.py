@@ -335,12 +335,16 @@ def show_heatmaps(
     panel = max((_heatmap_panel(A, annotate) for A in matrices), key=lambda p: p[0])
     if colorbar:
         panel = (panel[0] + 0.6 * (not share_scale), panel[1])
+    if figsize is not None and ncols is None:
+        ncols = len(matrices)  # a size given for one row keeps one row
     nrows, ncols, size = _grid(len(matrices), panel, ncols)
     if colorbar and share_scale:
         size = (size[0] + 0.8, size[1])
     if figsize is not None:
         size = _positive_size("figsize", figsize)
-    fig, grid = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
+    fig, grid = plt.subplots(
+        nrows, ncols, figsize=size, squeeze=False, layout="constrained"
+    )
     axes = _panels(fig, grid, len(matrices))
     images = []
     for ax, A, title, (lo, hi), write in zip(axes, matrices, titles, limits, written):
@@ -352,10 +356,9 @@ def show_heatmaps(
         if write:
             _annotate(ax, A, image)
         if colorbar and not share_scale:
-            fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-    fig.tight_layout()
+            fig.colorbar(image, ax=ax, shrink=0.9)
     if colorbar and share_scale:
-        fig.colorbar(images[0], ax=axes, fraction=0.046 / ncols, pad=0.04)
+        fig.colorbar(images[0], ax=axes, shrink=0.9)
     return fig
 
 
@@ -456,10 +459,14 @@ def show_images(
     )
     if titles is not None:
         _check_titles(titles, len(pictures), "image")
+    if figsize is not None and ncols is None:
+        ncols = len(pictures)  # a size given for one row keeps one row
     nrows, ncols, size = _grid(len(pictures), (1.6, 1.6 + 0.3 * bool(titles)), ncols)
     if figsize is not None:
         size = _positive_size("figsize", figsize)
-    fig, grid = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
+    fig, grid = plt.subplots(
+        nrows, ncols, figsize=size, squeeze=False, layout="constrained"
+    )
     for i, (ax, img) in enumerate(zip(_panels(fig, grid, len(pictures)), pictures)):
         if img.ndim == 2:
             vmin, vmax = _gray_limits(img)
@@ -469,7 +476,6 @@ def show_images(
         ax.axis("off")
         if titles is not None:
             ax.set_title(titles[i])
-    fig.tight_layout()
     return fig
 
 
