@@ -27,8 +27,8 @@ from ._legacy import (
     live_frontend,
     load_photo,
 )
-
-
+from .network import NETWORK_PRESETS, NetworkCalculator
+from .photo import PhotoFilter
 from .sliding import (
     CORRELATION_PRESETS,
     POOLING_PRESETS,
