@@ -110,12 +110,19 @@ def gluon_rows(input_shape: Sequence[int], layers: List[dict]) -> List[dict]:
         if rows and "error" in rows[-1]:
             rows.append({"error": "after a refused layer"})
             continue
+        if layer["type"] in ("maxpool", "avgpool") and layer["p"] >= layer["k"]:
+            # MXNet's CPU (oneDNN) pooling refuses this ("pad_l < kernel"),
+            # but only when that kernel runs; the fallback would pool windows
+            # of padding alone. d2l.pool2d refuses it too.
+            rows.append({"error": "padding not smaller than the window"})
+            continue
         block = _gluon_layer(layer)
         block.initialize(ctx=mx.cpu())
         try:
             X = block(X)
             X.wait_to_read()
-        except mx.base.MXNetError as error:
+        except (mx.base.MXNetError, ValueError) as error:
+            # Gluon wraps the operator's error in a ValueError.
             rows.append({"error": str(error).splitlines()[0]})
             continue
         params = sum(p.data().size for p in block.collect_params().values())

@@ -11,7 +11,7 @@ const MINUS = "\u2212";
 const STYLE = `
 .d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%;
   border: 1px solid #c8c8c8; border-radius: 6px; padding: 0.6rem; }
-.d2l-x fieldset { display: inline-block; border: 1px solid #c8c8c8; margin: 0 0.4rem 0.4rem 0;
+.d2l-x fieldset { display: inline-block; min-width: 0; border: 1px solid #c8c8c8; margin: 0 0.4rem 0.4rem 0;
   padding: 0.2rem 0.4rem; vertical-align: top; }
 .d2l-x legend { font-weight: 600; font-size: 0.9rem; }
 .d2l-x label { margin-right: 0.4rem; white-space: nowrap; }

@@ -11,15 +11,15 @@ const FIT_RULE = "MXNet refuses a window that does not fit inside the padded inp
 const STYLE = `
 .d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%;
   border: 1px solid #c8c8c8; border-radius: 6px; padding: 0.6rem; }
-.d2l-x fieldset { display: inline-block; border: 1px solid #c8c8c8; margin: 0 0.3rem 0.4rem 0;
+.d2l-x fieldset { display: inline-block; min-width: 0; border: 1px solid #c8c8c8; margin: 0 0.3rem 0.4rem 0;
   padding: 0.2rem 0.4rem; }
 .d2l-x legend { font-weight: 600; font-size: 0.85rem; padding: 0 0.2rem; }
 .d2l-x label { margin-right: 0.4rem; white-space: nowrap; }
 .d2l-x input[type=number] { width: 3.2em; }
 .d2l-x select, .d2l-x input, .d2l-x button { font-size: 0.95rem; color: #1a1a1a; }
 .d2l-x .grids { display: flex; flex-wrap: wrap; gap: 0.8rem; align-items: flex-start; }
-.d2l-x .grid { overflow-x: auto; max-width: 100%; }
-.d2l-x .grid h4 { font-size: 0.9rem; margin: 0.2rem 0; }
+.d2l-x .grid { overflow-x: auto; max-width: 100%; min-width: 0; }
+.d2l-x .grid .title { font-size: 0.9rem; font-weight: 600; margin: 0.2rem 0; }
 .d2l-x table { border-collapse: collapse; margin: 0; }
 .d2l-x td { border: 1px solid #9a9a9a; padding: 0; text-align: center; min-width: 2.2em;
   height: 2em; }
@@ -261,15 +261,16 @@ function render({ model, el }) {
     inputTable = matrixTable("X", Xp, state.padding, true, (i, j, v) => {
       state.X[i][j] = v; state.preset = ""; update(false);
     });
-    grids.append(make("div", { class: "grid" }, [make("h4", { text: `Input X${padLabel}` }), inputTable]));
+    grids.append(make("div", { class: "grid" }, [make("div", { class: "title", text: `Input X${padLabel}` }), inputTable]));
     if (state.kind === "correlation") {
       const kTable = matrixTable("K", state.K, [0, 0], true, (i, j, v) => {
         state.K[i][j] = v; state.preset = ""; update(false);
       });
-      grids.append(make("div", { class: "grid" }, [make("h4", { text: "Kernel K" }), kTable]));
+      grids.append(make("div", { class: "grid" }, [make("div", { class: "title", text: "Kernel K" }), kTable]));
     }
     outputTable = make("table", { "data-grid": "Y" });
-    for (let i = 0; i < g.axes[0].out; i++) {
+    const rows = g.error ? 0 : g.axes[0].out;
+    for (let i = 0; i < rows; i++) {
       const row = make("tr");
       for (let j = 0; j < g.axes[1].out; j++) {
         const button = make("button", { type: "button", "data-i": i, "data-j": j, tabindex: -1 });
@@ -289,7 +290,7 @@ function render({ model, el }) {
     const title = state.kind === "correlation" ? "Output Y = X \u22c6 K" : `Output Y (${state.pool_mode === "max" ? "maximum" : "average"})`;
     const note = g.error ? [] : [make("p", { class: "hint", text: "Point at or tab to a cell; arrow keys step." })];
     grids.append(make("div", { class: "grid", role: "group", "aria-label": "Output Y" },
-      [make("h4", { text: title }), outputTable, ...note]));
+      [make("div", { class: "title", text: title }), outputTable, ...note]));
   }
 
   function select(i, j, focus = false) {
