@@ -99,6 +99,9 @@ const put = (input, value) => {
     input.dispatchEvent(new Event("input", { bubbles: true }));
     input.dispatchEvent(new Event("change", { bubbles: true }));
 };
+const fill = (root, grid, values) => root
+    .querySelectorAll(`[data-grid=${grid}] input`)
+    .forEach((input, n) => put(input, values.flat()[n]));
 const pair = (root, legend, values) => {
     const inputs = fieldset(root, legend).querySelectorAll("input");
     put(inputs[0], values[0]);
@@ -122,9 +125,9 @@ DRIVE_SLIDING = (
     pair(root, "Input size", [c.X.length, c.X[0].length]);
     pair(root, "Padding", c.padding);
     pair(root, "Stride", c.stride);
-    root.querySelectorAll("[data-grid=X] input").forEach((e, n) => put(e, c.X.flat()[n]));
+    fill(root, "X", c.X);
     if (!c.pool_mode) {
-        root.querySelectorAll("[data-grid=K] input").forEach((e, n) => put(e, c.K.flat()[n]));
+        fill(root, "K", c.K);
     }
     const buttons = [...root.querySelectorAll("[data-grid=Y] button")];
     const Y = [...root.querySelectorAll("[data-grid=Y] tr")].map(
@@ -136,7 +139,8 @@ DRIVE_SLIDING = (
         b.focus();
         arith = root.querySelector(".arith").textContent;
         window = [...root.querySelectorAll("[data-grid=X] td")]
-            .map((td, n) => td.classList.contains("win") ? n : -1).filter((n) => n >= 0);
+            .map((td, n) => td.classList.contains("win") ? n : -1)
+            .filter((n) => n >= 0);
         window.push(Number(b.dataset.i), Number(b.dataset.j));
     }
     return { Y, window, arith, message: root.querySelector(".formula").textContent };
@@ -145,7 +149,10 @@ DRIVE_SLIDING = (
 
 
 def random_grid(rng, rows, cols):
-    return [[rng.choice([-3, -2, -1, 0, 1, 2, 3, 4, 5, 0.5]) for _ in range(cols)] for _ in range(rows)]
+    return [
+        [rng.choice([-3, -2, -1, 0, 1, 2, 3, 4, 5, 0.5]) for _ in range(cols)]
+        for _ in range(rows)
+    ]
 
 
 def sliding_configs(kind: str, seed: int):
@@ -303,7 +310,10 @@ def test_output_cells_step_with_arrow_keys_and_show_focus(page):
     assert focused[:2] == ["1", "1"]
     assert root.locator(".arith").inner_text().startswith("Y[1, 1] = ")
     page.keyboard.press("Tab")  # keyboard focus shows the outline
-    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    assert (
+        page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+        != "none"
+    )
     root.get_by_role("button", name="Next window").click()
     assert root.locator(".arith").inner_text().startswith("Y[1, 2] = ")
 
@@ -318,7 +328,9 @@ def layer_formula(input_shape, layers):
             flat = layer["units"]
             rows.append((size * layer["units"], None))
             continue
-        span = layer["d"] * (layer["k"] - 1) + 1 if layer["type"] == "conv" else layer["k"]
+        span = (
+            layer["d"] * (layer["k"] - 1) + 1 if layer["type"] == "conv" else layer["k"]
+        )
         h = (h + 2 * layer["p"] - span) // layer["s"] + 1
         w = (w + 2 * layer["p"] - span) // layer["s"] + 1
         rf, jump = rf + (span - 1) * jump, jump * layer["s"]
@@ -338,7 +350,8 @@ DRIVE_NETWORK = (
     while (root.querySelector("[data-layer] button")) {
         root.querySelector("[data-layer] button").click();
     }
-    const add = [...root.querySelectorAll("button")].find((b) => b.textContent === "Add a layer");
+    const add = [...root.querySelectorAll("button")]
+        .find((b) => b.textContent === "Add a layer");
     pair(root, "Input (one example)", c.input);  // channels, height ...
     put(fieldset(root, "Input (one example)").querySelectorAll("input")[2], c.input[2]);
     c.layers.forEach((layer, i) => {
@@ -378,7 +391,10 @@ def random_stack(rng):
                 "units": rng.randint(1, 64),
             }
         )
-    return {"input": [rng.randint(1, 3), rng.randint(4, 40), rng.randint(4, 40)], "layers": layers}
+    return {
+        "input": [rng.randint(1, 3), rng.randint(4, 40), rng.randint(4, 40)],
+        "layers": layers,
+    }
 
 
 def test_calculator_matches_gluon_layers(page):
@@ -422,8 +438,9 @@ def test_photo_filter_matches_mxnet(page):
             "([root, K, probe]) => {"
             + HELPERS
             + """
-            root.querySelectorAll("[data-grid=K] input").forEach((e, n) => put(e, K.flat()[n]));
-            const inputs = fieldset(root, "Read one output pixel").querySelectorAll("input");
+            fill(root, "K", K);
+            const inputs = fieldset(root, "Read one output pixel")
+                .querySelectorAll("input");
             put(inputs[0], probe[0]);
             put(inputs[1], probe[1]);
             return [root.querySelector(".stats").textContent,

@@ -21,7 +21,7 @@ import copy
 import html
 import json
 from importlib import resources
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from ._legacy import live_frontend
 
@@ -147,11 +147,13 @@ class Explorer:
         self._state = copy.deepcopy(change["new"])
 
     def _repr_mimebundle_(
-        self, include: Optional[Any] = None, exclude: Optional[Any] = None
+        self, include: Any | None = None, exclude: Any | None = None
     ) -> Dict[str, Any]:
         bundle = {"text/plain": repr(self), "text/html": self.page_html()}
         if live_frontend():
-            bundle.update(self.widget._repr_mimebundle_())
+            view = self.widget._repr_mimebundle_()
+            # anywidget returns (data, metadata); ipywidgets returns data.
+            bundle.update(view[0] if isinstance(view, tuple) else view)
         return bundle
 
     def __repr__(self) -> str:

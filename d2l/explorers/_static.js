@@ -3,8 +3,8 @@
 // anywidget hands a module's render() a model backed by the kernel; here the
 // model is a plain object with the same small interface (get, set, on, off,
 // save_changes, send), so the module cannot tell the difference. Python
-// inlines this file, the explorer module (its `export default` turned into a
-// constant) and a call to d2lMount in one classic <script>, because module
+// inlines this file, the explorer module (its default export turned into a
+// constant) and a call to d2lMount in one classic script element, because module
 // scripts loaded from file:// are blocked.
 
 /* exported d2lMount */

@@ -8,6 +8,7 @@
 const FIT_RULE = "MXNet refuses a window that does not fit inside the padded input.";
 
 const STYLE = `
+.d2l-x select { max-width: 15em; }
 .d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%;
   border: 1px solid #c8c8c8; border-radius: 6px; padding: 0.6rem; }
 .d2l-x fieldset { border: 1px solid #c8c8c8; margin: 0 0 0.5rem 0; padding: 0.2rem 0.5rem; }

@@ -9,7 +9,7 @@ or ``units`` (dense). ``check`` builds the same stack in Gluon and compares.
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
 import mxnet as mx
 from mxnet import gluon, nd
@@ -69,7 +69,11 @@ NETWORK_PRESETS = {
 def _layer(i: int, layer: Any) -> Dict[str, Any]:
     name = f"layers[{i}]"
     _checks.instance(name, layer, dict, "a dict")
-    _checks.one_of(f"{name}['type']", layer.get("type"), list(("conv", "maxpool")) + ["avgpool", "dense"])
+    _checks.one_of(
+        f"{name}['type']",
+        layer.get("type"),
+        list(("conv", "maxpool")) + ["avgpool", "dense"],
+    )
     checked = {**_NEW, **layer}
     for key, (low, high) in _LIMITS.items():
         value = checked[key]
@@ -153,7 +157,7 @@ class NetworkCalculator(Explorer):
     widget_name = "NetworkWidget"
 
     def __init__(
-        self, preset: str = "LeNet-5", presets: Optional[Sequence[str]] = None
+        self, preset: str = "LeNet-5", presets: Sequence[str] | None = None
     ) -> None:
         names = list(NETWORK_PRESETS) if presets is None else list(presets)
         for name in names:
@@ -232,6 +236,11 @@ def _describe(layer: Dict[str, Any]) -> str:
     t = layer["type"]
     if t == "dense":
         return f"dense, {layer['units']} outputs"
-    kind = {"conv": "convolution", "maxpool": "max pooling", "avgpool": "average pooling"}
+    kind = {
+        "conv": "convolution",
+        "maxpool": "max pooling",
+        "avgpool": "average pooling",
+    }
     extra = f", {layer['c']} channels, dilation {layer['d']}" if t == "conv" else ""
-    return f"{kind[t]} {layer['k']}x{layer['k']}, padding {layer['p']}, stride {layer['s']}{extra}"
+    k, p, s = layer["k"], layer["p"], layer["s"]
+    return f"{kind[t]} {k}x{k}, padding {p}, stride {s}{extra}"

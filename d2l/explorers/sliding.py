@@ -9,7 +9,7 @@ with the current numbers.
 from __future__ import annotations
 
 import math
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Sequence
 
 from mxnet import nd
 
@@ -128,7 +128,7 @@ class _Playground(Explorer):
     kind = ""
     PRESETS: dict = {}
 
-    def __init__(self, preset: str, presets: Optional[Sequence[str]] = None) -> None:
+    def __init__(self, preset: str, presets: Sequence[str] | None = None) -> None:
         names = list(self.PRESETS) if presets is None else list(presets)
         for name in names:
             _checks.one_of("presets", name, list(self.PRESETS))
@@ -176,7 +176,9 @@ class _Playground(Explorer):
         if shape is None:
             assert page is None, f"the page computed {page}; MXNet refuses: {rule}"
             return rule
-        expected = [[_plain(v) for v in row] for row in self.mxnet_output().asnumpy().tolist()]
+        expected = [
+            [_plain(v) for v in row] for row in self.mxnet_output().asnumpy().tolist()
+        ]
         if page is not None:
             assert len(page) == shape[0] and all(
                 len(r) == shape[1] and all(abs(a - b) <= 1e-3 for a, b in zip(r, e))
@@ -254,7 +256,7 @@ class CorrelationPlayground(_Playground):
     PRESETS = CORRELATION_PRESETS
 
     def __init__(
-        self, preset: str = "19-25-37-43", presets: Optional[Sequence[str]] = None
+        self, preset: str = "19-25-37-43", presets: Sequence[str] | None = None
     ) -> None:
         super().__init__(preset, presets)
 
@@ -313,7 +315,7 @@ class PoolingPlayground(_Playground):
     PRESETS = POOLING_PRESETS
 
     def __init__(
-        self, preset: str = "maximum 2x2", presets: Optional[Sequence[str]] = None
+        self, preset: str = "maximum 2x2", presets: Sequence[str] | None = None
     ) -> None:
         super().__init__(preset, presets)
 
