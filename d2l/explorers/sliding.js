@@ -140,6 +140,14 @@ function formulaLine(g, a) {
   return `Output ${name}: \u230a(n_${sub} + 2p_${sub} \u2212 d_${sub}(k_${sub} \u2212 1) \u2212 1) / s_${sub}\u230b + 1 = \u230a(${x.n} + 2\u00b7${x.p} \u2212 ${x.d}\u00b7(${x.k} \u2212 1) \u2212 1) / ${x.s}\u230b + 1 = ${x.out}`;
 }
 
+// Text with "n_h"-style names, as nodes with real subscripts.
+function withSubscripts(text) {
+  return text.split(/([a-z])_([hw])/).map((part, n) => {
+    if (n % 3 === 2) return make("sub", { text: part });
+    return part;
+  });
+}
+
 function numberInput(label, value, min, max, onValue) {
   const input = make("input", { type: "number", min, max, step: 1, value });
   input.addEventListener("change", () => {
@@ -340,7 +348,7 @@ function render({ model, el }) {
       state.message = g.error;
     } else {
       formula.className = "msg formula";
-      formula.textContent = `${formulaLine(g, 0)}; ${formulaLine(g, 1)}.`;
+      formula.replaceChildren(...withSubscripts(`${formulaLine(g, 0)}; ${formulaLine(g, 1)}.`));
       state.message = `Output shape: (${g.axes[0].out}, ${g.axes[1].out})`;
       state.selected = [Math.min(state.selected[0], g.axes[0].out - 1), Math.min(state.selected[1], g.axes[1].out - 1)];
       Y = [];
