@@ -194,3 +194,123 @@ def test_shape_explorer_values_must_lie_in_the_slider_range(value):
 def test_shape_explorer_names_the_range_when_built_with_a_bad_size():
     with pytest.raises(ValueError, match=r"`n_w` must be an int from 3 to 10, got 2"):
         explorers.ShapeExplorer(n=(8, 2))
+
+
+# --------------------------------------------------------------------------
+# In-page explorers (anywidget modules that also run inline in the book)
+# --------------------------------------------------------------------------
+
+IN_PAGE = [
+    explorers.CorrelationPlayground,
+    explorers.PoolingPlayground,
+    explorers.NetworkCalculator,
+    lambda: explorers.PhotoFilter(step=8),
+]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.parametrize("make", IN_PAGE)
+def test_outside_a_live_notebook_the_output_is_static_html_and_no_widget(make):
+    explorer = make()
+    bundle = explorer._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert explorer._widget is None
+    page = bundle["text/html"]
+    assert page.count("<script>") == 1 and "export default" not in page
+    assert "d2lMount(explorer, document.currentScript" in page
+    # nbval compares text/html: the same state must give the same bytes.
+    assert make()._repr_mimebundle_()["text/html"] == page
+
+
+@pytest.mark.parametrize("make", IN_PAGE)
+def test_in_a_live_notebook_the_widget_carries_the_state(monkeypatch, make):
+    monkeypatch.setenv("D2L_WIDGETS", "1")
+    explorer = make()
+    bundle = explorer._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle and "text/html" in bundle
+    assert explorer.widget.state == explorer.state
+    # The page writing its answer back reaches Python.
+    explorer.widget.state = {**explorer.state, "preset": ""}
+    assert explorer.state["preset"] == ""
+
+
+def test_setting_from_python_updates_the_widget_and_drops_the_old_answer():
+    playground = explorers.CorrelationPlayground()
+    playground.widget.state = {**playground.state, "Y": [[19, 25], [37, 43]]}
+    playground.set(padding=[1, 1])
+    assert playground.widget.state["padding"] == [1, 1]
+    assert playground.widget.state["Y"] is None
+    assert len(playground.check()) == 4
+
+
+def test_check_fails_when_the_page_disagrees_with_mxnet():
+    playground = explorers.CorrelationPlayground()
+    playground.widget.state = {**playground.state, "Y": [[19, 25], [37, 44]]}
+    with pytest.raises(AssertionError, match="MXNet"):
+        playground.check()
+
+
+@pytest.mark.parametrize(
+    "changes,name",
+    [
+        ({"X": [[1, 2], [3]]}, "X"),
+        ({"X": [[float("nan")]]}, "X"),
+        ({"K": [[1] * 6]}, "K"),
+        ({"padding": [5, 0]}, "padding"),
+        ({"stride": 0}, "stride"),
+        ({"dilation": [1, True]}, "dilation"),
+        ({"window": [2, 2]}, "window"),
+    ],
+)
+def test_a_bad_playground_setting_names_the_argument(changes, name):
+    playground = explorers.CorrelationPlayground()
+    before = playground.state
+    with pytest.raises(ValueError, match=f"`{name}`"):
+        playground.set(**changes)
+    assert playground.state == before
+
+
+def test_pooling_rules_are_mxnets_in_words():
+    playground = explorers.PoolingPlayground("maximum 2x2")
+    playground.set(padding=[0, 2])
+    assert "padding to be smaller than the pooling window" in playground.check()
+    playground.set(padding=[0, 0], window=[4, 1])
+    assert playground.check().startswith("No output: the pooling window spans 4 rows")
+    with pytest.raises(ValueError, match="`pool_mode`"):
+        playground.set(pool_mode="min")
+
+
+def test_calculator_rejects_bad_layers_and_follows_gluon():
+    calculator = explorers.NetworkCalculator(
+        "ResNet stem (7x7 stride 2, 3x3 max pooling stride 2)"
+    )
+    assert [row["shape"] for row in calculator.check()] == [
+        [64, 112, 112],
+        [64, 56, 56],
+    ]
+    with pytest.raises(ValueError, match=r"`layers\[0\]\['k'\]`"):
+        calculator.set(layers=[{"type": "conv", "k": 0}])
+    with pytest.raises(ValueError, match=r"`layers\[1\]\['type'\]`"):
+        calculator.set(layers=[{"type": "conv"}, {"type": "lstm"}])
+    calculator.set(input=[1, 4, 4], layers=[{"type": "dense"}, {"type": "conv"}])
+    assert "error" in calculator.check()[1]
+
+
+def test_photo_filter_embeds_the_8bit_photo_it_checks_against():
+    explorer = explorers.PhotoFilter("identity", step=8)
+    photo = explorer.photo / 255
+    stats = explorer.check()
+    assert stats["max"] == pytest.approx(photo[1:-1, 1:-1].max(), abs=1e-3)
+    with pytest.raises(ValueError, match="`probe`"):
+        explorer.set(probe=[80, 0])
+    with pytest.raises(ValueError, match="`K`"):
+        explorer.set(K=[[1, 2], [3, 4]])
+
+
+@pytest.mark.parametrize("module", ["_base", "sliding", "network", "photo"])
+def test_explorer_module_examples_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"d2l.explorers.{module}"))
+    assert result.attempted > 0 and result.failed == 0

@@ -25,11 +25,11 @@ from matplotlib.figure import Figure
 from mxnet import gluon, nd
 from numpy.typing import ArrayLike
 
-from . import _checks
-from .convolution import corr2d
-from .figures import describe_corr2d, draw_window_step
-from .plotting import show_images
-from .shapes import conv_output_shape
+from .. import _checks
+from ..convolution import corr2d
+from ..figures import describe_corr2d, draw_window_step
+from ..plotting import show_images
+from ..shapes import conv_output_shape
 
 if TYPE_CHECKING:  # ipywidgets is imported only when a widget is built
     import ipywidgets

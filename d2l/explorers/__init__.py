@@ -1,0 +1,58 @@
+"""Explorers: knobs a reader turns to see convolution and pooling compute.
+
+The in-page explorers (``CorrelationPlayground``, ``PoolingPlayground``,
+``NetworkCalculator``, ``PhotoFilter``) are each one JavaScript module beside
+the Python that serves it: a live anywidget in JupyterLab, and the same module
+inlined in the built book, where it runs with no kernel and no network (see
+``_base``). The older matplotlib explorers (``KernelExplorer``,
+``ShapeExplorer``) and their pure functions stay available.
+
+Examples
+--------
+>>> from d2l import explorers
+>>> explorers.CorrelationPlayground("19-25-37-43").check()
+[[19, 25], [37, 43]]
+"""
+
+from ._legacy import (
+    KERNEL_PRESETS,
+    FilterReport,
+    KernelExplorer,
+    ShapeExplorer,
+    ShapeReport,
+    describe_filter,
+    describe_shapes,
+    draw_filter,
+    draw_shapes,
+    live_frontend,
+    load_photo,
+)
+from .network import NETWORK_PRESETS, NetworkCalculator
+from .photo import PhotoFilter
+from .sliding import (
+    CORRELATION_PRESETS,
+    POOLING_PRESETS,
+    CorrelationPlayground,
+    PoolingPlayground,
+)
+
+__all__ = [
+    "CORRELATION_PRESETS",
+    "CorrelationPlayground",
+    "FilterReport",
+    "KERNEL_PRESETS",
+    "KernelExplorer",
+    "NETWORK_PRESETS",
+    "NetworkCalculator",
+    "POOLING_PRESETS",
+    "PhotoFilter",
+    "PoolingPlayground",
+    "ShapeExplorer",
+    "ShapeReport",
+    "describe_filter",
+    "describe_shapes",
+    "draw_filter",
+    "draw_shapes",
+    "live_frontend",
+    "load_photo",
+]

@@ -1,0 +1,480 @@
+"""The in-page explorers compute what MXNet computes, in a real browser.
+
+One small HTML page holds the ``text/html`` output of each explorer (what the
+built book shows). Headless Chromium opens it from ``file://`` with every
+other request aborted; each explorer is driven through its own controls for
+many seeded random settings (edge cases and invalid ones included), and the
+numbers the page shows are compared with MXNet's operators, Gluon's layers
+and ``d2l`` computed here. The page must also be axe-core clean, fit a
+390-pixel phone, and work from the keyboard.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import mxnet as mx
+import numpy as np
+import pytest
+from mxnet import nd
+
+import d2l
+from d2l import explorers
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CONFIGS = 60  # random settings per explorer
+MINUS = "\u2212"
+CHECKED = {}  # explorer -> configurations compared, printed at the end
+
+
+def number(text: str) -> float:
+    return float(text.replace(MINUS, "-").replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("Chromium is missing: run `make browser` to install it.")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    objects = [
+        explorers.CorrelationPlayground("19-25-37-43"),
+        explorers.PoolingPlayground("maximum 2x2"),
+        explorers.NetworkCalculator("LeNet-5"),
+        explorers.PhotoFilter("vertical edges", step=6),
+    ]
+    body = "".join(f"<section>{o.page_html()}</section>" for o in objects)
+    path = tmp_path_factory.mktemp("explorers") / "explorers.html"
+    path.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Explorers</title></head><body><main><h1>Explorers</h1>{body}</main>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        tab = context.new_page()
+        tab.errors, tab.outside = [], []
+        tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+        tab.on(
+            "console",
+            lambda m: tab.errors.append(m.text) if m.type == "error" else None,
+        )
+
+        def route(r):
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                tab.outside.append(r.request.url)
+                r.abort()
+
+        tab.route("**/*", route)
+        tab.goto(path.as_uri(), wait_until="load")
+        tab.wait_for_selector("[data-explorer=photo][data-ready=true]")
+        yield tab
+        assert not tab.errors, tab.errors
+        assert not tab.outside, tab.outside
+        browser.close()
+    print(f"\nconfigurations checked in the browser: {CHECKED}")
+
+
+# Set controls as a reader would (value, then input and change events).
+HELPERS = """
+const fieldset = (root, legend) => [...root.querySelectorAll("fieldset")]
+    .find((f) => f.querySelector("legend").textContent === legend);
+const put = (input, value) => {
+    input.value = String(value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+};
+const fill = (root, grid, values) => root
+    .querySelectorAll(`[data-grid=${grid}] input`)
+    .forEach((input, n) => put(input, values.flat()[n]));
+const pair = (root, legend, values) => {
+    const inputs = fieldset(root, legend).querySelectorAll("input");
+    put(inputs[0], values[0]);
+    put(inputs[1], values[1]);
+};
+"""
+
+DRIVE_SLIDING = (
+    "([root, c]) => {"
+    + HELPERS
+    + """
+    if (c.pool_mode) {
+        const mode = root.querySelector("label.mode select");
+        mode.value = c.pool_mode;
+        mode.dispatchEvent(new Event("change"));
+        pair(root, "Window", c.window);
+    } else {
+        pair(root, "Kernel size", [c.K.length, c.K[0].length]);
+        pair(root, "Dilation", c.dilation);
+    }
+    pair(root, "Input size", [c.X.length, c.X[0].length]);
+    pair(root, "Padding", c.padding);
+    pair(root, "Stride", c.stride);
+    fill(root, "X", c.X);
+    if (!c.pool_mode) {
+        fill(root, "K", c.K);
+    }
+    const buttons = [...root.querySelectorAll("[data-grid=Y] button")];
+    const Y = [...root.querySelectorAll("[data-grid=Y] tr")].map(
+        (tr) => [...tr.querySelectorAll("button")].map((b) => b.textContent));
+    let window = null;
+    let arith = "";
+    if (buttons.length) {
+        const b = buttons[c.pick % buttons.length];
+        b.focus();
+        arith = root.querySelector(".arith").textContent;
+        window = [...root.querySelectorAll("[data-grid=X] td")]
+            .map((td, n) => td.classList.contains("win") ? n : -1)
+            .filter((n) => n >= 0);
+        window.push(Number(b.dataset.i), Number(b.dataset.j));
+    }
+    return { Y, window, arith, message: root.querySelector(".formula").textContent };
+}"""
+)
+
+
+def random_grid(rng, rows, cols):
+    return [
+        [rng.choice([-3, -2, -1, 0, 1, 2, 3, 4, 5, 0.5]) for _ in range(cols)]
+        for _ in range(rows)
+    ]
+
+
+def sliding_configs(kind: str, seed: int):
+    """Random settings, plus edge cases: windows that just fit or just do not."""
+    rng = random.Random(seed)
+    configs = []
+    for m in range(CONFIGS):
+        n = [rng.randint(1, 8), rng.randint(1, 8)]
+        k = [rng.randint(1, 5), rng.randint(1, 5)]
+        if kind == "pooling":  # mostly padding smaller than the window
+            p = [rng.randint(0, min(2, k[a] - 1)) for a in range(2)]
+        else:
+            p = [rng.randint(0, 2), rng.randint(0, 2)]
+        s = [rng.randint(1, 4), rng.randint(1, 4)]
+        d = [rng.randint(1, 3), rng.randint(1, 3)] if kind == "correlation" else [1, 1]
+        span = [d[a] * (k[a] - 1) + 1 for a in range(2)]
+        edge = m % 4
+        if edge == 1 and span[0] - 2 * p[0] >= 1:  # the window just fits
+            n[0] = min(8, span[0] - 2 * p[0])
+        elif edge == 2 and kind == "pooling":  # padding as large as the window
+            k[1] = min(k[1], 4)
+            p[1] = k[1]
+        elif edge == 3 and span[1] - 2 * p[1] - 1 >= 1:  # one column too few
+            n[1] = min(8, span[1] - 2 * p[1] - 1)
+        config = {
+            "X": random_grid(rng, *n),
+            "padding": p,
+            "stride": s,
+            "pick": rng.randint(0, 63),
+        }
+        if kind == "correlation":
+            config.update(K=random_grid(rng, *k), dilation=d)
+        else:
+            config.update(window=k, pool_mode=rng.choice(["max", "avg"]))
+        configs.append(config)
+    return configs
+
+
+def mxnet_sliding(c):
+    """MXNet's answer, or None when MXNet refuses the setting.
+
+    Padding as large as the pooling window is refused by MXNet's CPU kernel
+    (oneDNN: "Check failed: pad_l[0] < kernel[0]") and by ``d2l.pool2d``, but
+    only when that kernel runs; the fallback kernel would pool windows made of
+    padding alone. Both refusals count.
+    """
+    if "window" in c and any(p >= k for p, k in zip(c["padding"], c["window"])):
+        with pytest.raises(ValueError, match="padding"):
+            d2l.pool2d(nd.array(c["X"]), c["window"], c["pool_mode"], c["padding"])
+        return None
+    X = nd.array(c["X"]).reshape((1, 1, len(c["X"]), len(c["X"][0])))
+    try:
+        if "K" in c:
+            K = nd.array(c["K"])
+            Y = nd.Convolution(
+                X,
+                K.reshape((1, 1, *K.shape)),
+                kernel=K.shape,
+                pad=tuple(c["padding"]),
+                stride=tuple(c["stride"]),
+                dilate=tuple(c["dilation"]),
+                num_filter=1,
+                no_bias=True,
+            )
+        else:
+            Y = nd.Pooling(
+                X,
+                kernel=tuple(c["window"]),
+                pad=tuple(c["padding"]),
+                stride=tuple(c["stride"]),
+                pool_type=c["pool_mode"],
+                count_include_pad=True,
+            )
+        return Y[0, 0].asnumpy()
+    except mx.base.MXNetError:
+        return None
+
+
+def d2l_sliding(c):
+    """The book's own helpers where they apply (d2l.pool2d, d2l.corr2d)."""
+    X = nd.array(c["X"])
+    if "K" not in c:
+        return d2l.pool2d(X, c["window"], c["pool_mode"], c["padding"], c["stride"])
+    if c["padding"] == [0, 0] and c["stride"] == [1, 1] and c["dilation"] == [1, 1]:
+        return d2l.corr2d(X, nd.array(c["K"]))
+    return None
+
+
+def expected_window(c, i, j):
+    """Flat indices (in the padded input) of the cells output (i, j) reads."""
+    k = [len(c["K"]), len(c["K"][0])] if "K" in c else c["window"]
+    d = c.get("dilation", [1, 1])
+    cols = len(c["X"][0]) + 2 * c["padding"][1]
+    return sorted(
+        (i * c["stride"][0] + a * d[0]) * cols + j * c["stride"][1] + b * d[1]
+        for a in range(k[0])
+        for b in range(k[1])
+    )
+
+
+@pytest.mark.parametrize("kind", ["correlation", "pooling"])
+def test_playground_shows_what_mxnet_computes(page, kind):
+    root = page.locator(f"[data-explorer={kind}]").element_handle()
+    make = {
+        "correlation": explorers.CorrelationPlayground,
+        "pooling": explorers.PoolingPlayground,
+    }[kind]
+    checked = invalid = 0
+    for c in sliding_configs(kind, seed=7 if kind == "correlation" else 11):
+        shown = page.evaluate(DRIVE_SLIDING, [root, c])
+        reference = mxnet_sliding(c)
+        python_side = make()
+        python_side.set(**{k: v for k, v in c.items() if k != "pick"})
+        if reference is None:
+            invalid += 1
+            assert shown["Y"] == [], (c, shown)
+            assert shown["message"] == python_side.geometry()[1], shown["message"]
+            assert "MXNet" in shown["message"]
+        else:
+            Y = np.array([[number(v) for v in row] for row in shown["Y"]])
+            assert Y.shape == reference.shape, (c, shown["message"])
+            np.testing.assert_allclose(Y, reference, atol=1e-3, err_msg=str(c))
+            ours = d2l_sliding(c)
+            if ours is not None:
+                np.testing.assert_allclose(Y, ours.asnumpy(), atol=1e-3)
+            shape = f"= {Y.shape[0]}; " in shown["message"]
+            assert shape and shown["message"].endswith(f"= {Y.shape[1]}.")
+            *cells, i, j = shown["window"]
+            assert sorted(cells) == expected_window(c, i, j), c
+            assert number(shown["arith"].rsplit("= ", 1)[1]) == pytest.approx(
+                reference[i, j], abs=1e-3
+            )
+        checked += 1
+    assert invalid >= 5 and checked - invalid >= 30, (checked, invalid)
+    CHECKED[kind] = checked
+
+
+def test_output_cells_step_with_arrow_keys_and_show_focus(page):
+    root = page.locator("[data-explorer=correlation]")
+    page.evaluate(
+        "([root]) => {"
+        + HELPERS
+        + "pair(root, 'Input size', [4, 4]); pair(root, 'Kernel size', [2, 2]);"
+        + "pair(root, 'Padding', [0, 0]); pair(root, 'Stride', [1, 1]);"
+        + "pair(root, 'Dilation', [1, 1]); }",
+        [root.element_handle()],
+    )
+    root.locator("[data-grid=Y] button").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate(
+        "() => [document.activeElement.dataset.i, document.activeElement.dataset.j,"
+        " getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert focused[:2] == ["1", "1"]
+    assert root.locator(".arith").inner_text().startswith("Y[1, 1] = ")
+    page.keyboard.press("Tab")  # keyboard focus shows the outline
+    assert (
+        page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+        != "none"
+    )
+    root.get_by_role("button", name="Next window").click()
+    assert root.locator(".arith").inner_text().startswith("Y[1, 2] = ")
+
+
+def layer_formula(input_shape, layers):
+    """Multiply-adds and receptive field per layer, from the definitions."""
+    c, h, w = input_shape
+    rf, jump, rows, flat = 1, 1, [], None
+    for layer in layers:
+        if layer["type"] == "dense":
+            size = flat if flat is not None else c * h * w
+            flat = layer["units"]
+            rows.append((size * layer["units"], None))
+            continue
+        span = (
+            layer["d"] * (layer["k"] - 1) + 1 if layer["type"] == "conv" else layer["k"]
+        )
+        h = (h + 2 * layer["p"] - span) // layer["s"] + 1
+        w = (w + 2 * layer["p"] - span) // layer["s"] + 1
+        rf, jump = rf + (span - 1) * jump, jump * layer["s"]
+        field = f"{rf} \u00d7 {rf} (step {jump})"
+        if layer["type"] == "conv":
+            rows.append((layer["c"] * h * w * c * layer["k"] ** 2, field))
+            c = layer["c"]
+        else:
+            rows.append((0, field))
+    return rows
+
+
+DRIVE_NETWORK = (
+    "([root, c]) => {"
+    + HELPERS
+    + """
+    while (root.querySelector("[data-layer] button")) {
+        root.querySelector("[data-layer] button").click();
+    }
+    const add = [...root.querySelectorAll("button")]
+        .find((b) => b.textContent === "Add a layer");
+    pair(root, "Input (one example)", c.input);  // channels, height ...
+    put(fieldset(root, "Input (one example)").querySelectorAll("input")[2], c.input[2]);
+    c.layers.forEach((layer, i) => {
+        add.click();
+        const select = root.querySelector(`[data-key="type-${i}"]`);
+        select.value = layer.type;
+        select.dispatchEvent(new Event("change"));
+        for (const key of ["k", "p", "s", "d", "c", "units"]) {
+            const input = root.querySelector(`[data-key="${key}-${i}"]`);
+            if (input) put(input, layer[key]);
+        }
+    });
+    return [...root.querySelectorAll("[data-layer] .result")].map((p) => ({
+        error: p.classList.contains("error") ? p.textContent : "",
+        shape: p.querySelector(".shape")?.textContent,
+        params: p.querySelector(".params")?.textContent,
+        macs: p.querySelector(".macs")?.textContent,
+        rf: p.querySelector(".rf")?.textContent,
+    }));
+}"""
+)
+
+
+def random_stack(rng):
+    layers = []
+    for _ in range(rng.randint(1, 5)):
+        kind = rng.choice(["conv", "conv", "maxpool", "avgpool", "dense"])
+        k = rng.randint(1, 7)
+        layers.append(
+            {
+                "type": kind,
+                "k": k,
+                "p": rng.choice([0, 0, 1, 2, k // 2, k]),
+                "s": rng.randint(1, 3),
+                "d": rng.choice([1, 1, 2, 3]),
+                "c": rng.randint(1, 16),
+                "units": rng.randint(1, 64),
+            }
+        )
+    return {
+        "input": [rng.randint(1, 3), rng.randint(4, 40), rng.randint(4, 40)],
+        "layers": layers,
+    }
+
+
+def test_calculator_matches_gluon_layers(page):
+    from d2l.explorers.network import gluon_rows
+
+    root = page.locator("[data-explorer=network]").element_handle()
+    rng = random.Random(5)
+    checked = refused = 0
+    for _ in range(CONFIGS):
+        c = random_stack(rng)
+        shown = page.evaluate(DRIVE_NETWORK, [root, c])
+        expected = gluon_rows(c["input"], c["layers"])
+        formula = layer_formula(c["input"], c["layers"])
+        assert len(shown) == len(expected)
+        for row, ref, (macs, rf) in zip(shown, expected, formula):
+            if "error" in ref:
+                refused += 1
+                assert row["error"].startswith("No output"), (c, row, ref)
+                break
+            shape = [int(v) for v in row["shape"].split(" \u00d7 ")]
+            assert [shape, int(number(row["params"]))] == [ref["shape"], ref["params"]]
+            assert int(number(row["macs"])) == macs
+            assert row["rf"] == (rf or "the whole input")
+        checked += 1
+    assert refused >= 5
+    CHECKED["network"] = checked
+
+
+def test_photo_filter_matches_mxnet(page):
+    root = page.locator("[data-explorer=photo]").element_handle()
+    python_side = explorers.PhotoFilter(step=6)
+    h, w = python_side.state["size"]
+    rng = np.random.default_rng(3)
+    checked = 0
+    for m in range(CONFIGS):
+        K = np.round(rng.uniform(-2, 2, (3, 3)), 2)
+        if m % 10 == 0:
+            K = np.abs(K)  # a non-negative result is drawn in grey
+        probe = [int(rng.integers(0, h - 2)), int(rng.integers(0, w - 2))]
+        shown = page.evaluate(
+            "([root, K, probe]) => {"
+            + HELPERS
+            + """
+            fill(root, "K", K);
+            const inputs = fieldset(root, "Read one output pixel")
+                .querySelectorAll("input");
+            put(inputs[0], probe[0]);
+            put(inputs[1], probe[1]);
+            return [root.querySelector(".stats").textContent,
+                    root.querySelector(".probe").textContent];
+            }""",
+            [root, K.tolist(), probe],
+        )
+        python_side.set(K=K.tolist(), probe=probe)
+        ref = python_side.check()
+        stats = shown[0].replace(MINUS, "-")
+        assert stats.startswith(f"Output {ref['shape'][0]}\u00d7{ref['shape'][1]}, ")
+        low, high = stats.split("values from ")[1].split(", mean")[0].split(" to ")
+        mean = stats.split("mean ")[1].rstrip(".")
+        for text, key in ((low, "min"), (high, "max"), (mean, "mean")):
+            assert float(text) == pytest.approx(ref[key], abs=2e-3), (key, K)
+        assert shown[1].startswith(f"Y[{probe[0]}, {probe[1]}] = ")
+        assert number(shown[1].split("= ")[1]) == pytest.approx(ref["probe"], abs=2e-3)
+        checked += 1
+    CHECKED["photo"] = checked
+
+
+def test_page_is_axe_clean_and_fits_a_phone(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_each_explorer_adds_at_most_100_kb():
+    for obj in (
+        explorers.CorrelationPlayground(),
+        explorers.PoolingPlayground(),
+        explorers.NetworkCalculator(),
+        explorers.PhotoFilter(),
+    ):
+        assert len(obj.page_html().encode()) <= 100 * 1024, type(obj).__name__
