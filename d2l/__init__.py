@@ -17,7 +17,7 @@ from .convolution import (
 from .devices import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from .plotting import plot, set_figsize, show_heatmaps, show_images
 from .pooling import pool2d
-from .shapes import conv_output_shape
+from .shapes import conv_output_shape, effective_kernel_size
 from .timing import Timer
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "corr2d_multi_in_out",
     "corr2d_multi_in_out_1x1",
     "cpu",
+    "effective_kernel_size",
     "gpu",
     "num_gpus",
     "plot",
