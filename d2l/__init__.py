@@ -17,11 +17,19 @@ from .convolution import (
 from .devices import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from .plotting import plot, set_figsize, show_heatmaps, show_images
 from .pooling import pool2d
+from .receptive import (
+    Layer,
+    field_extent,
+    layers_of,
+    measure_receptive_field,
+    receptive_fields,
+)
 from .shapes import conv_output_shape, effective_kernel_size
 from .timing import Timer
 
 __all__ = [
     "Conv2D",
+    "Layer",
     "Timer",
     "comp_conv2d",
     "conv_output_shape",
@@ -32,10 +40,14 @@ __all__ = [
     "corr2d_multi_in_out_1x1",
     "cpu",
     "effective_kernel_size",
+    "field_extent",
+    "layers_of",
+    "measure_receptive_field",
     "gpu",
     "num_gpus",
     "plot",
     "pool2d",
+    "receptive_fields",
     "set_figsize",
     "show_heatmaps",
     "show_images",
