@@ -14,14 +14,17 @@ from .convolution import (
     corr2d_multi_in_out,
     corr2d_multi_in_out_1x1,
 )
+from .data import load_mnist
 from .devices import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from .plotting import plot, set_figsize, show_heatmaps, show_images
 from .pooling import pool2d
 from .shapes import conv_output_shape
 from .timing import Timer
+from .training import History, evaluate_accuracy, train_classifier
 
 __all__ = [
     "Conv2D",
+    "History",
     "Timer",
     "comp_conv2d",
     "conv_output_shape",
@@ -31,13 +34,16 @@ __all__ = [
     "corr2d_multi_in_out",
     "corr2d_multi_in_out_1x1",
     "cpu",
+    "evaluate_accuracy",
     "gpu",
+    "load_mnist",
     "num_gpus",
     "plot",
     "pool2d",
     "set_figsize",
     "show_heatmaps",
     "show_images",
+    "train_classifier",
     "try_all_gpus",
     "try_gpu",
 ]
