@@ -111,9 +111,7 @@ def load_mnist(
 
 def _check_sizes(n_train: int, n_test: int) -> None:
     for name, n in (("n_train", n_train), ("n_test", n_test)):
-        _checks.require(
-            _checks.is_int(n) and n >= 1, name, "a positive int", repr(n)
-        )
+        _checks.require(_checks.is_int(n) and n >= 1, name, "a positive int", repr(n))
     total = n_train + n_test
     _checks.require(
         total <= MNIST_SIZE,
