@@ -21,7 +21,7 @@ is the beginning of a larger one.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional, Tuple
+from typing import Tuple
 
 import mxnet as mx
 import numpy as np
@@ -62,7 +62,7 @@ def _stratified_order(labels: np.ndarray, seed: int) -> np.ndarray:
 def load_mnist(
     n_train: int = 4000,
     n_test: int = 1000,
-    ctx: Optional[mx.Context] = None,
+    ctx: mx.Context | None = None,
     seed: int = 0,
 ) -> Tuple[nd.NDArray, nd.NDArray, nd.NDArray, nd.NDArray]:
     """Return ``X_train, y_train, X_test, y_test``: MNIST digits on ``ctx``.

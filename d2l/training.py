@@ -14,7 +14,7 @@ generator of its own, so the global NumPy state is left alone).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, List, Sequence, Tuple
 
 import matplotlib.pyplot as plt
 import mxnet as mx
@@ -44,7 +44,7 @@ class History:
     train_acc: List[float] = field(default_factory=list)
     test_acc: List[float] = field(default_factory=list)
     seconds: List[float] = field(default_factory=list)
-    figure: Optional[Figure] = None
+    figure: Figure | None = None
 
     @property
     def epochs(self) -> int:
@@ -142,11 +142,11 @@ def train_classifier(
     data: Sequence[nd.NDArray],
     num_epochs: int,
     lr: float,
-    ctx: Optional[mx.Context] = None,
+    ctx: mx.Context | None = None,
     optimizer: str = "sgd",
     batch_size: int = 128,
     seed: int = 0,
-    init: Optional[mx.init.Initializer] = None,
+    init: mx.init.Initializer | None = None,
     plot: bool = True,
     verbose: bool = True,
 ) -> History:

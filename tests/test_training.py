@@ -12,11 +12,12 @@ from mxnet.gluon import nn
 import d2l
 
 
-def blobs(n=60, ctx=mx.cpu()):
+def blobs(n=60, ctx=None):
     """Two separable classes of 2-D points, half for training, half for test."""
     rng = np.random.RandomState(1)
     y = np.arange(n) % 2
     X = rng.normal(size=(n, 2)) + 2.5 * np.stack([y, -y], axis=1)
+    ctx = ctx or mx.cpu()
     X, y = nd.array(X, ctx=ctx), nd.array(y, ctx=ctx)
     return X[: n // 2], y[: n // 2], X[n // 2 :], y[n // 2 :]
 
