@@ -14,6 +14,7 @@ from .convolution import (
     corr2d_multi_in_out,
     corr2d_multi_in_out_1x1,
 )
+from .data import load_mnist
 from .devices import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from .plotting import plot, set_figsize, show_heatmaps, show_images
 from .pooling import pool2d
@@ -26,9 +27,11 @@ from .receptive import (
 )
 from .shapes import conv_output_shape, effective_kernel_size
 from .timing import Timer
+from .training import History, evaluate_accuracy, train_classifier
 
 __all__ = [
     "Conv2D",
+    "History",
     "Layer",
     "Timer",
     "comp_conv2d",
@@ -40,10 +43,12 @@ __all__ = [
     "corr2d_multi_in_out_1x1",
     "cpu",
     "effective_kernel_size",
+    "evaluate_accuracy",
     "field_extent",
     "layers_of",
     "measure_receptive_field",
     "gpu",
+    "load_mnist",
     "num_gpus",
     "plot",
     "pool2d",
@@ -51,6 +56,7 @@ __all__ = [
     "set_figsize",
     "show_heatmaps",
     "show_images",
+    "train_classifier",
     "try_all_gpus",
     "try_gpu",
 ]
