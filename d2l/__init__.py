@@ -14,14 +14,25 @@ from .convolution import (
     corr2d_multi_in_out,
     corr2d_multi_in_out_1x1,
 )
+from .data import load_mnist
 from .devices import cpu, gpu, num_gpus, try_all_gpus, try_gpu
 from .plotting import plot, set_figsize, show_heatmaps, show_images
 from .pooling import pool2d
-from .shapes import conv_output_shape
+from .receptive import (
+    Layer,
+    field_extent,
+    layers_of,
+    measure_receptive_field,
+    receptive_fields,
+)
+from .shapes import conv_output_shape, effective_kernel_size
 from .timing import Timer
+from .training import History, evaluate_accuracy, train_classifier
 
 __all__ = [
     "Conv2D",
+    "History",
+    "Layer",
     "Timer",
     "comp_conv2d",
     "conv_output_shape",
@@ -31,13 +42,21 @@ __all__ = [
     "corr2d_multi_in_out",
     "corr2d_multi_in_out_1x1",
     "cpu",
+    "effective_kernel_size",
+    "evaluate_accuracy",
+    "field_extent",
+    "layers_of",
+    "measure_receptive_field",
     "gpu",
+    "load_mnist",
     "num_gpus",
     "plot",
     "pool2d",
+    "receptive_fields",
     "set_figsize",
     "show_heatmaps",
     "show_images",
+    "train_classifier",
     "try_all_gpus",
     "try_gpu",
 ]
