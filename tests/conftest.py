@@ -1,6 +1,13 @@
 """Shared test setup: a headless Matplotlib backend and seeded generators."""
 
-import matplotlib
+import os
+
+# nbval's kernels inherit this process's environment, and MPLBACKEND=Agg there
+# would keep every figure from displaying inline; the unit tests below choose
+# their backend themselves.
+os.environ.pop("MPLBACKEND", None)
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
