@@ -79,8 +79,8 @@ book: $(STAMP)
 	@echo "Open $(CURDIR)/$(BOOK_HTML)/index.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check d2l tests d2l_compat.py
-	$(BIN)/ruff format --check d2l tests d2l_compat.py
+	$(BIN)/ruff check d2l tests d2l_compat.py conftest.py
+	$(BIN)/ruff format --check d2l tests d2l_compat.py conftest.py
 	$(BIN)/nbqa ruff chapters
 	$(BIN)/nbqa "ruff format" --check chapters
 

@@ -1,14 +1,9 @@
 """Shared test setup: a headless Matplotlib backend and seeded generators."""
 
-import os
+import matplotlib
 
-# nbval's kernels inherit this process's environment, and MPLBACKEND=Agg there
-# would keep every figure from displaying inline; the unit tests below choose
-# their backend themselves.
-os.environ.pop("MPLBACKEND", None)
-
-import matplotlib  # noqa: E402
-
+# The unit tests draw off screen; the notebooks' kernels keep their inline
+# backend (the repository's conftest.py unsets MPLBACKEND for them).
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
