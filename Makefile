@@ -1,19 +1,29 @@
 # One command per job. Each target sets up .venv first, so every one works on a
 # fresh clone. `make book` and `make test` are the two commands in the README.
 
-VENV      := .venv
+VENV      ?= .venv
 BIN       := $(VENV)/bin
-STAMP     := $(VENV)/.installed
+# One stamp per Python named, so that naming another one re-runs the set-up.
+STAMP     := $(VENV)/.installed$(if $(PYTHON),-$(subst /,_,$(PYTHON)))
 BOOK_HTML := _build/html
 SHELL     := /bin/bash
+UV        := uv==0.13.9
 
-# MXNet 1.9.1 needs numpy < 1.24, which has no wheels past Python 3.11, and
-# requirements.txt pins releases resolved for Python 3.11.
-PY_OK := import sys; sys.exit(sys.version_info[:2] != (3, 11))
-find_python = $(firstword $(foreach p,python3.11 python3,\
-	$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c '$(PY_OK)' 2>/dev/null && echo $(p))))
+# Figures must display inline in the notebooks' kernels; MPLBACKEND=Agg (set
+# by some CI images) would silently turn them off.
+unexport MPLBACKEND
 
-.PHONY: help setup book test unit notebooks lint outputs bench browser clean
+# Pythons the lock in requirements.txt pins, best first: 3.11 runs MXNet 1.9.1
+# with the numpy it was released for; 3.12 and 3.13 need d2l_compat; on 3.10
+# the book's theme is older (see the README). Name one with PYTHON=python3.12.
+ACCEPTED  := 3.11 3.12 3.13 3.10
+CANDIDATES = $(or $(PYTHON),$(foreach v,$(ACCEPTED),python$(v)) python3 python \
+	$(sort $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.1[0-3]*/bin/python3)))
+# Prints "X.Y" for an interpreter that runs; exits non-zero unless accepted.
+PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
+	sys.exit(v not in "$(ACCEPTED)".split())
+
+.PHONY: help setup lock book test unit notebooks lint outputs bench browser clean
 
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML)"
@@ -25,28 +35,52 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
-	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c '$(PY_OK)' 2>/dev/null; then \
-		echo "$(VENV) uses an unsupported Python; removing it."; rm -rf $(VENV); fi
-	@if [ ! -x $(BIN)/python ]; then \
-		py="$(call find_python)"; \
+# Creates $(VENV) with the first accepted Python (or recreates it when it holds
+# another one than PYTHON names), installs uv pinned from PyPI, then the lock
+# and the package with it. Nothing runs again until one of these files changes.
+$(STAMP): requirements.txt pyproject.toml d2l_compat.py d2l_compat.pth
+	@want="$(PYTHON)"; have=""; \
+	if [ -x $(BIN)/python ]; then have=$$($(BIN)/python -c '$(PY_VERSION)' 2>/dev/null) || have=""; fi; \
+	if [ -n "$$have" ] && [ -n "$$want" ] && [ "$$($$want -c '$(PY_VERSION)' 2>/dev/null)" != "$$have" ]; then have=""; fi; \
+	if [ -z "$$have" ]; then \
+		py=""; found=""; \
+		for c in $(CANDIDATES); do \
+			v=$$($$c -c '$(PY_VERSION)' 2>/dev/null); ok=$$?; \
+			[ -n "$$v" ] && found="$$found $$c ($$v)"; \
+			if [ $$ok -eq 0 ]; then py=$$c; break; fi; done; \
 		if [ -z "$$py" ]; then \
-			echo "No Python 3.11 found: MXNet 1.9.1 needs numpy < 1.24, which has no wheels past Python 3.11, so install Python 3.11 (e.g. apt-get install python3.11-venv) and run make again."; \
+			echo "No usable Python: this book needs Python 3.10 to 3.13 (found:$${found:- none}); install one (the python3-venv package on Ubuntu 22.04/24.04 and Debian 12/13, from python.org, or with 'uv python install 3.12') and run make again, naming it if it is not on PATH: make book PYTHON=/path/to/python3.12"; \
 			exit 1; fi; \
-		echo "Creating $(VENV) with $$py"; \
-		$$py -m venv $(VENV); fi
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -m pip check
+		rm -rf $(VENV); echo "Creating $(VENV) with $$py ($$($$py -c '$(PY_VERSION)'))"; \
+		$$py -m venv $(VENV) || { rm -rf $(VENV); \
+			echo "$$py could not create a virtual environment; on Debian/Ubuntu: sudo apt-get install python$$($$py -c '$(PY_VERSION)')-venv"; exit 1; }; \
+	fi
+	@[[ "$$($(BIN)/uv --version 2>/dev/null)" == "uv $(subst uv==,,$(UV))"* ]] || { \
+		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null; \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV); }
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	@# MXNet 1.9.1 still says numpy<2, which no numpy for Python 3.13 meets;
+	@# d2l_compat makes it work, so that is the one conflict allowed.
+	@out=$$($(BIN)/uv pip check --python $(BIN)/python 2>&1) || { \
+		conflicts=$$(echo "$$out" | grep '^The package'); \
+		if [ -z "$$conflicts" ] || echo "$$conflicts" | grep -qv '`mxnet` requires `numpy>1.16.0,<2.0.0`'; then \
+			echo "$$out"; exit 1; fi; }
 	@touch $(STAMP)
+
+# Re-resolve requirements.txt from requirements.in (for Python 3.10 to 3.13).
+lock: $(STAMP)
+	$(BIN)/uv pip compile requirements.in --universal --python-version 3.10 \
+		--override requirements-overrides.txt --custom-compile-command "make lock" \
+		-o requirements.txt
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Open $(CURDIR)/$(BOOK_HTML)/index.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check d2l tests
-	$(BIN)/ruff format --check d2l tests
+	$(BIN)/ruff check d2l tests d2l_compat.py conftest.py
+	$(BIN)/ruff format --check d2l tests d2l_compat.py conftest.py
 	$(BIN)/nbqa ruff chapters
 	$(BIN)/nbqa "ruff format" --check chapters
 

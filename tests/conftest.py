@@ -2,6 +2,8 @@
 
 import matplotlib
 
+# The unit tests draw off screen; the notebooks' kernels keep their inline
+# backend (the repository's conftest.py unsets MPLBACKEND for them).
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402

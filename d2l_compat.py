@@ -1,0 +1,157 @@
+"""Let MXNet 1.9.1 import under NumPy 1.24 and later.
+
+Why this exists: MXNet 1.9.1 is the last MXNet release and will get no fix
+(apache/mxnet#21165). At import it reads NumPy names that NumPy has since
+removed: ``np.bool`` (gone in 1.24, the only one Python 3.12's NumPy 1.26
+lacks) and, in NumPy 2, the constants ``PZERO``..``Inf``, the aliases
+``alltrue``, ``sometrue``, ``product``, ``round_``, ``msort``, ``in1d``,
+``trapz`` and the financial functions NEP 32 moved to ``numpy-financial``.
+Python 3.12 and 3.13 have no wheels of a NumPy old enough to still have them.
+
+The wheel is pure Python over ctypes (no compiled extension built against
+NumPy), so NumPy 2's binary changes do not touch it: putting the names back is
+all it needs. Each name is restored only when NumPy lacks it, as what it was
+(or, for NEP 32's functions, which MXNet only registers, as a stub that says
+where they went), so on NumPy < 1.24 this does nothing.
+
+How it runs: ``d2l_compat.pth`` (installed into site-packages with the
+``d2l-conv`` package) calls :func:`install` at start-up of every Python in the
+environment. That only puts a finder on ``sys.meta_path``; NumPy is imported,
+and the names restored, the first time something imports ``mxnet`` (a
+notebook, a test, a reader's script), so a process that never imports MXNet
+pays nothing. ``np.compat.basestring`` (read by ``mx.np.pad``) comes back too;
+``ndarray.tostring`` (used by ``mx.recordio``) cannot, as NumPy's array type is
+closed to new methods, and the book does not use RecordIO.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+__all__ = ["install", "restore_numpy_names"]
+
+FIRST_NUMPY_WITHOUT_ALIASES = (1, 24)
+_FINANCIAL = ("mirr", "npv", "pmt", "ppmt", "pv", "rate")  # those MXNet reads
+
+
+def _removed_names(np) -> dict:
+    """What each removed name MXNet reads stood for, in terms of today's NumPy."""
+    inf, nan = float("inf"), float("nan")
+
+    def msort(a):
+        return np.sort(a, axis=0)
+
+    def in1d(ar1, ar2, assume_unique=False, invert=False, **kwargs):
+        return np.isin(ar1, ar2, assume_unique, invert, **kwargs).ravel()
+
+    names = {
+        "bool": bool,
+        "PZERO": 0.0,
+        "NZERO": -0.0,
+        "PINF": inf,
+        "NINF": -inf,
+        "Inf": inf,
+        "NAN": nan,
+        "NaN": nan,
+        "alltrue": np.all,
+        "sometrue": np.any,
+        "product": np.prod,
+        "round_": np.round,
+        "msort": msort,
+        "in1d": in1d,
+        "trapz": getattr(np, "trapezoid", None),
+        # mx.np.pad reads np.compat.basestring; the module left in NumPy 2.
+        "compat": types.SimpleNamespace(basestring=str, integer_types=(int,)),
+    }
+    names.update({name: _moved_to_numpy_financial(name) for name in _FINANCIAL})
+    return {name: value for name, value in names.items() if value is not None}
+
+
+def _moved_to_numpy_financial(name: str):
+    def stub(*args, **kwargs):
+        raise NotImplementedError(
+            f"numpy.{name} was removed from NumPy (NEP 32); "
+            f"use numpy_financial.{name} from the numpy-financial package"
+        )
+
+    stub.__name__ = stub.__qualname__ = name
+    return stub
+
+
+def _numpy_version(np) -> tuple[int, int]:
+    major, minor = np.__version__.split(".")[:2]
+    return int(major), int(minor)
+
+
+def restore_numpy_names(np=None) -> list[str]:
+    """Put back the NumPy names MXNet 1.9.1 reads; return those restored.
+
+    Parameters
+    ----------
+    np : module, optional
+        The NumPy module to patch; by default ``numpy`` itself.
+
+    Returns
+    -------
+    list of str
+        The names that NumPy lacked and now has; empty on NumPy < 1.24.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> restore_numpy_names()  # a second call finds nothing missing
+    []
+    >>> float(np.NINF)
+    -inf
+    """
+    import warnings
+
+    if np is None:
+        import numpy as np
+
+    if _numpy_version(np) < FIRST_NUMPY_WITHOUT_ALIASES:
+        return []
+    restored = []
+    for name, value in _removed_names(np).items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reading a deprecated name warns
+            present = hasattr(np, name)
+        if not present:
+            setattr(np, name, value)
+            restored.append(name)
+    return restored
+
+
+class _RestoreBeforeMXNet:
+    """A ``sys.meta_path`` finder that acts once, when ``mxnet`` is imported."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == "mxnet":
+            uninstall()
+            restore_numpy_names()
+        return None  # the usual finders import the module itself
+
+
+def install() -> None:
+    """Restore the names before the first ``import mxnet`` (idempotent).
+
+    If MXNet is already imported, there is nothing left to protect.
+    """
+    if "mxnet" in sys.modules or _installed():
+        return
+    sys.meta_path.insert(0, _RestoreBeforeMXNet())
+
+
+def uninstall() -> None:
+    """Remove the finder; the names already restored stay."""
+    sys.meta_path[:] = [f for f in sys.meta_path if not _is_ours(f)]
+
+
+def _is_ours(finder) -> bool:
+    # By name, not isinstance: a reloaded module defines a new class.
+    return type(finder).__name__ == _RestoreBeforeMXNet.__name__
+
+
+def _installed() -> bool:
+    return any(_is_ours(f) for f in sys.meta_path)
