@@ -93,11 +93,67 @@ def _blocks(oh: int, kh: int, per_kernel_row: int) -> Tuple[int, int]:
 def _correlate(
     X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int] = (1, 1)
 ) -> nd.NDArray:
-    """(c_i, h, w) input and (c_o, c_i, k_h, k_w) kernels -> (c_o, oh, ow)."""
+    """(c_i, h, w) input and (c_o, c_i, k_h, k_w) kernels -> (c_o, oh, ow).
+
+    float16 is computed in float32; very wide kernels take the row-matrix
+    route (:func:`_correlate_rows`), every other kernel gathers windows.
+    """
     dtype = X.dtype
     work = _checks.compute_dtype(dtype)
     if work != dtype:
         X, K = X.astype(work), K.astype(work)
+    c_o, c_i, kh, kw = K.shape
+    w = X.shape[2]
+    if kw >= 16 and w <= 4 * kw and c_i * w * c_o * w <= _BLOCK_ELEMENTS:
+        Y = _correlate_rows(X, K, dilation)
+    else:
+        Y = _correlate_windows(X, K, dilation)
+    return Y.astype(dtype) if work != dtype else Y
+
+
+def _correlate_rows(X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int]):
+    """Cross-correlation as one matrix product per group of kernel rows.
+
+    For a kernel as wide as a good part of the input, gathering windows
+    copies the input ``k_h * k_w`` times and leaves a matrix-vector product
+    that waits on memory. Instead, kernel row ``a`` becomes a banded
+    ``(w, o_w)`` matrix ``T_a`` with ``T_a[j + d_w b, j] = K[a, b]``, and
+    ``Y += X[a d_h : a d_h + o_h, :] @ T_a``: a real matrix product, with at
+    most ``w / k_w`` times the multiplications of the window route.
+    """
+    c_o, c_i, kh, kw = K.shape
+    d_h, d_w = dilation
+    _, h, w = X.shape
+    oh, ow = h - d_h * (kh - 1), w - d_w * (kw - 1)
+    # idx[m, j]: which kernel column meets input column m at output column
+    # j, or kw (a zero appended to each kernel row) where none does.
+    offset = np.arange(w)[:, None] - np.arange(ow)[None, :]
+    band = (offset >= 0) & (offset % d_w == 0) & (offset // d_w < kw)
+    idx = nd.array(np.where(band, offset // d_w, kw), ctx=X.context, dtype="int32")
+    per_row = c_i * w * max(oh, c_o * ow)
+    group = max(1, min(kh, _BLOCK_ELEMENTS // per_row))
+    Y = None
+    for a0 in range(0, kh, group):
+        a1 = min(kh, a0 + group)
+        g = a1 - a0
+        rows = [
+            nd.slice_axis(X, axis=1, begin=a * d_h, end=a * d_h + oh)
+            for a in range(a0, a1)
+        ]
+        # (g, c_i, oh, w) -> (oh, g * c_i * w): one row per output row.
+        left = nd.stack(*rows).transpose((2, 0, 1, 3)).reshape((oh, g * c_i * w))
+        K_rows = nd.slice_axis(K, axis=2, begin=a0, end=a1)
+        zero = nd.zeros((c_o, c_i, g, 1), ctx=X.context, dtype=K.dtype)
+        banded = nd.take(nd.concat(K_rows, zero, dim=3), idx, axis=3)
+        # (c_o, c_i, g, w, ow) -> (g * c_i * w, c_o * ow), matching `left`.
+        right = banded.transpose((2, 1, 3, 0, 4)).reshape((g * c_i * w, c_o * ow))
+        term = nd.dot(left, right)
+        Y = term if Y is None else Y + term
+    return Y.reshape((oh, c_o, ow)).transpose((1, 0, 2))
+
+
+def _correlate_windows(X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int]):
+    """Cross-correlation by gathering windows (im2col), in bounded blocks."""
     c_o, c_i, kh, kw = K.shape
     d_h, d_w = dilation
     oh, ow = X.shape[1] - d_h * (kh - 1), X.shape[2] - d_w * (kw - 1)
@@ -119,8 +175,7 @@ def _correlate(
             term = nd.dot(W.reshape((c_o, c_i * (a1 - a0) * kw)), columns)
             Y = term if Y is None else Y + term
         pieces.append(Y.reshape((c_o, r1 - r0, ow)))
-    Y = pieces[0] if len(pieces) == 1 else nd.concat(*pieces, dim=1)
-    return Y.astype(dtype) if work != dtype else Y
+    return pieces[0] if len(pieces) == 1 else nd.concat(*pieces, dim=1)
 
 
 def _check_pair(
