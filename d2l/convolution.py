@@ -322,6 +322,12 @@ class Conv2D(nn.Block):
             f"of the layer's dtype {np.dtype(weight.dtype).name}",
             f"dtype {np.dtype(x.dtype).name}",
         )
+        _checks.require(
+            x.shape[0] >= weight.shape[0] and x.shape[1] >= weight.shape[1],
+            "x",
+            f"at least the kernel size {tuple(weight.shape)} on each axis",
+            f"shape {tuple(x.shape)}",
+        )
         return corr2d(x, weight) + self.bias.data(ctx)
 
 
