@@ -2,7 +2,27 @@
 
 Each check raises ``ValueError`` with a message of one shape: the argument's
 name in backticks, what it must be, and what was given, for example
-"`K` must be 2-D, got shape (2, 2, 2)".
+"`K` must be 2-D, got shape (2, 2, 2)". A wrong *type* raises
+:class:`ArgumentTypeError`, which is both a ``TypeError`` and a
+``ValueError``, so either ``except`` clause catches it.
+
+Dtype policy (one rule for every helper in the package)
+--------------------------------------------------------
+* Array arguments are dense ``mx.nd.NDArray`` objects. ``mx.np`` arrays,
+  sparse arrays and NumPy arrays are rejected with an error naming the
+  argument (they would otherwise fail deep inside MXNet).
+* Inputs must hold floating-point numbers: float16, float32 or float64.
+  Integer and bool inputs are rejected (``floating``): an integer sum
+  silently wraps around (200 * 4 is 32 in uint8), and MXNet's matrix
+  product has no integer version, so no helper computes in integers.
+* float32 and float64 are computed in their own dtype.
+* float16 is computed in float32 and the result is cast back to float16
+  (``compute_dtype``): sums of float16 overflow at 65504 and lose digits
+  long before that, and MXNet's CPU matrix product refuses float16.
+  A result that does not fit in float16 becomes inf, as a cast does.
+* Every result has the input's dtype and lives on the input's context.
+* Sizes are checked before anything is allocated: no helper builds an
+  array of more than ``MAX_ELEMENTS`` elements on a reader's behalf.
 """
 
 from __future__ import annotations
@@ -16,9 +36,18 @@ import numpy as np
 #: A size, padding or stride: one int for both axes, or (height, width).
 IntOrPair = Union[int, Tuple[int, int]]
 
+#: The most elements a helper allocates for one array (512 MiB of float32).
+MAX_ELEMENTS = 2**27
 
-def _fail(name: str, requirement: str, got: str, verb: str = "be") -> None:
-    raise ValueError(f"`{name}` must {verb} {requirement}, got {got}")
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type (or dtype): both TypeError and ValueError."""
+
+
+def _fail(
+    name: str, requirement: str, got: str, verb: str = "be", error: type = ValueError
+) -> None:
+    raise error(f"`{name}` must {verb} {requirement}, got {got}")
 
 
 def require(
@@ -36,10 +65,49 @@ def non_negative_int(name: str, value: Any) -> int:
 
 
 def ndarray(name: str, value: Any) -> mx.nd.NDArray:
-    """Return ``value`` if it is an NDArray, else raise naming its type."""
-    if not isinstance(value, mx.nd.NDArray):
-        _fail(name, "an mxnet NDArray", f"{type(value).__name__}")
+    """Return ``value`` if it is a dense ``mx.nd.NDArray``, else raise.
+
+    ``mx.np.ndarray`` and sparse arrays are NDArray subclasses that most
+    ``nd`` operators refuse, so they are rejected here, by name.
+    """
+    if isinstance(value, mx.np.ndarray):
+        got = "an mx.np.ndarray (convert it with .as_nd_ndarray())"
+    elif not isinstance(value, mx.nd.NDArray):
+        got = f"{type(value).__name__}"
+    elif value.stype != "default":
+        got = f"a {value.stype} sparse array (convert it with .tostype('default'))"
+    else:
+        return value
+    _fail(name, "an mxnet NDArray", got, error=ArgumentTypeError)
+
+
+def nonempty(name: str, value: mx.nd.NDArray) -> mx.nd.NDArray:
+    """Check that every axis of ``value`` has at least one entry."""
+    if 0 in value.shape:
+        _fail(name, "non-empty", f"shape {tuple(value.shape)}")
     return value
+
+
+def element_limit(name: str, shape: Sequence[int], what: str) -> None:
+    """Refuse to allocate ``what`` of ``shape`` if it exceeds ``MAX_ELEMENTS``.
+
+    Called before the allocation, so an absurd size is an error naming the
+    argument that caused it rather than gigabytes of memory or an abort.
+    """
+    count = int(np.prod([int(n) for n in shape], dtype=object))
+    if count > MAX_ELEMENTS:
+        _fail(
+            name,
+            f"small enough that {what} stays under {MAX_ELEMENTS} elements",
+            f"{what} of shape {tuple(int(n) for n in shape)}",
+            verb="be",
+        )
+
+
+def compute_dtype(dtype: Any) -> np.dtype:
+    """The dtype a helper computes in: float32 for float16, else ``dtype``."""
+    dtype = np.dtype(dtype)
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
 
 
 def ndim(name: str, value: mx.nd.NDArray, expected: int) -> mx.nd.NDArray:
@@ -69,7 +137,12 @@ def same_dtype(name: str, value: mx.nd.NDArray, ref_name: str, ref: Any) -> None
 def floating(name: str, value: mx.nd.NDArray) -> None:
     """Check that an array holds floating-point numbers."""
     if not np.issubdtype(value.dtype, np.floating):
-        _fail(name, "a floating-point NDArray", f"dtype {_dtype_name(value)}")
+        _fail(
+            name,
+            "a floating-point NDArray (float16, float32 or float64)",
+            f"dtype {_dtype_name(value)}",
+            error=ArgumentTypeError,
+        )
 
 
 def _dtype_name(value: mx.nd.NDArray) -> str:
@@ -130,6 +203,8 @@ def input_and_kernel(
     """
     ndim("X", X, X_ndim)
     ndim("K", K, K_ndim)
+    nonempty("X", X)
+    nonempty("K", K)
     same_context("K", K, "X", X)
     same_dtype("K", K, "X", X)
     (n_h, n_w), (k_h, k_w) = X.shape[-2:], K.shape[-2:]
@@ -174,5 +249,5 @@ def smaller(
 def instance(name: str, value: Any, cls: type, description: str) -> Any:
     """Check that ``value`` is an instance of ``cls`` (described in words)."""
     if not isinstance(value, cls):
-        _fail(name, description, type(value).__name__)
+        _fail(name, description, type(value).__name__, error=ArgumentTypeError)
     return value

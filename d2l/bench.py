@@ -3,7 +3,15 @@
 Run ``python -m d2l.bench`` (``make bench``) for the full benchmark or add
 ``--quick`` for a few small sizes. Every implementation is first checked
 against MXNet's built-in operator on the same input; then each is timed as
-the median of repeated runs after a warm-up run. The results go to
+the median of repeated runs after 8 warm-up runs (steady state).
+
+``main`` also measures, for every case and implementation, the first call
+and the peak memory above the baseline, in a child process forked for that
+one call (:func:`first_call`): the peak resident set size is reset just
+before the call (``/proc/self/clear_refs``), so it counts what the call
+itself needs, including MXNet's C++ allocations that ``tracemalloc`` cannot
+see. The full run adds a large-kernel case (512x512 input, 256x256 kernel).
+The results go to
 ``_build/bench/bench.csv`` and ``_build/bench/bench.png`` (a log-log plot of
 time against input size), and a table of ratios to the built-in operator is
 printed.
@@ -17,6 +25,8 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import math
+import multiprocessing
 import os
 import statistics
 import sys
@@ -55,6 +65,8 @@ REFERENCE = {
     "pool2d_max": "nd.Pooling",
     "pool2d_avg": "nd.Pooling",
 }
+# The fast helpers, held to the speed target.
+FAST = {"d2l.corr2d", "d2l.corr2d_multi_in_out", "d2l.pool2d"}
 # The teaching loop costs a Python round trip per output element; it is only
 # timed up to the size set by --loop-max and while one call stays short.
 SLOW = {"corr2d_loop"}
@@ -72,6 +84,19 @@ TOLERANCE = 1e-4
 FULL_SIZES = (8, 16, 32, 64, 128, 256, 512)
 QUICK_SIZES = (8, 16)
 FULL_MULTI = ((3, 16, 224), (16, 16, 128), (64, 64, 56))
+# The large-kernel case: only the package's helper and the built-in run it
+# (the loop, shift-and-add and the whole-matrix im2col would take hours or
+# 17 GB), once each.
+LARGE = (512, 256)
+LARGE_SKIP = ("corr2d_loop", "shift_add", "im2col")
+# Warm-up calls before the steady-state timing.
+WARMUP = 8
+# Memory target: at most this factor times the built-in's extra memory ...
+MEMORY_FACTOR = 2.0
+# ... plus this many MB.
+MEMORY_SLACK_MB = 64.0
+# Speed target of the fast helpers, in steady state.
+SPEED_TARGET = 3.0
 QUICK_MULTI = ((3, 4, 16), (8, 8, 12))
 
 
@@ -103,6 +128,9 @@ class Record:
     max_abs_error: float
     matches: bool
     device: str
+    gflops: float = math.nan
+    first_seconds: float = math.nan
+    extra_mb: float = math.nan
 
 
 class Timing(NamedTuple):
@@ -161,6 +189,76 @@ def time_median(
         nd.waitall()
         times.append(time.perf_counter() - start)
     return Timing(statistics.median(times), min(times), len(times))
+
+
+def flops(case: Case) -> float:
+    """Multiply-adds times 2 (convolution) or window reads (pooling) of ``case``."""
+    out = (case.size - case.window + 1) ** 2
+    work = out * case.window**2 * case.c_in * case.c_out
+    return 2.0 * work if case.benchmark.startswith("corr2d") else float(work)
+
+
+def _status_mb(key: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MB."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    return math.nan
+
+
+def _first_call_child(case: Case, name: str, ctx_text: str, conn) -> None:
+    """In a forked child: time one call of ``name`` and its peak extra memory."""
+    try:
+        ctx = mx.Context(*ctx_text.rstrip(")").split("("))
+        ctx = mx.Context(ctx.device_type, int(ctx.device_id))
+        args = make_inputs(case, ctx)
+        f = implementations(case)[name]
+        nd.waitall()
+        try:  # reset the peak resident set size to the current one
+            with open("/proc/self/clear_refs", "w") as refs:
+                refs.write("5")
+        except OSError:
+            pass
+        base = _status_mb("VmRSS")
+        start = time.perf_counter()
+        f(*args)
+        nd.waitall()
+        seconds = time.perf_counter() - start
+        conn.send((seconds, _status_mb("VmHWM") - base))
+    except BaseException as error:  # report, never hang the parent
+        conn.send((math.nan, repr(error)))
+    finally:
+        conn.close()
+
+
+def first_call(
+    case: Case, name: str, ctx: mx.Context, timeout: float = 600.0
+) -> tuple[float, float]:
+    """Seconds and peak extra MB of one call of ``name`` on a fresh input.
+
+    Runs in a forked child, so the peak resident set size belongs to this
+    call alone and nothing it allocates stays behind. Returns NaNs where
+    ``fork`` is unavailable, the child dies or runs past ``timeout``.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return math.nan, math.nan
+    fork = multiprocessing.get_context("fork")
+    parent, child = fork.Pipe(duplex=False)
+    proc = fork.Process(target=_first_call_child, args=(case, name, str(ctx), child))
+    proc.start()
+    child.close()
+    result = (math.nan, math.nan)
+    if parent.poll(timeout):
+        try:
+            seconds, extra = parent.recv()
+            result = (seconds, extra if isinstance(extra, float) else math.nan)
+        except EOFError:
+            pass
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    return result
 
 
 def _conv(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
@@ -244,12 +342,14 @@ def run_case(
     budget: float = 0.0,
     slow_repeats: int = 3,
     skip: Iterable[str] = (),
+    warmup: int = WARMUP,
 ) -> list[Record]:
     """Check and time every implementation of ``case`` on ``ctx``.
 
     Each implementation is run once and compared with the built-in operator
-    (that run doubles as the warm-up), then timed with :func:`time_median`.
-    The implementations named in ``skip`` are left out.
+    (that run is recorded as ``first_seconds``), then timed with
+    :func:`time_median` after ``warmup`` more calls. The implementations
+    named in ``skip`` are left out.
     """
     args = make_inputs(case, ctx)
     impls = implementations(case)
@@ -259,7 +359,10 @@ def run_case(
     for name, f in impls.items():
         if name in skip:
             continue
+        nd.waitall()
+        start = time.perf_counter()
         out = f(*args).asnumpy()
+        first = time.perf_counter() - start
         error = (
             float(np.abs(out - reference).max())
             if out.shape == reference.shape
@@ -268,7 +371,9 @@ def run_case(
         if name in SLOW:
             timing = time_median(f, *args, repeats=slow_repeats, warmup=0)
         else:
-            timing = time_median(f, *args, repeats=repeats, budget=budget)
+            timing = time_median(
+                f, *args, repeats=repeats, budget=budget, warmup=warmup
+            )
         records.append(
             Record(
                 case.benchmark,
@@ -284,6 +389,8 @@ def run_case(
                 error,
                 error <= TOLERANCE * scale,
                 str(ctx),
+                flops(case) / timing.median / 1e9,
+                first,
             )
         )
     builtin = records[-1].seconds
@@ -373,6 +480,72 @@ def format_table(records: Sequence[Record]) -> str:
             cells = [_cell(row[n]) if n in row else "-" for n in names]
             lines.append(f"{key:>20}" + "".join(f"{c:>24}" for c in cells))
     return "\n".join(lines)
+
+
+def format_details(records: Sequence[Record]) -> str:
+    """One line per case and implementation: steady and first-call time,
+    GFLOP/s, peak extra memory and the memory and speed targets."""
+    lines = [
+        f"{'case':<44}{'implementation':<26}{'median ms':>10}{'ratio':>7}"
+        f"{'GFLOP/s':>9}{'first ms':>10}{'extra MB':>10}{'MB limit':>10}  verdict"
+    ]
+    for group in _by_case(records).values():
+        builtin = group[-1]
+        limit = MEMORY_FACTOR * max(builtin.extra_mb, 0.0) + MEMORY_SLACK_MB
+        for r in group:
+            verdict = []
+            if r is not builtin and not math.isnan(r.extra_mb):
+                verdict.append("mem ok" if r.extra_mb <= limit else "MEM OVER")
+            if r.implementation in FAST and not math.isnan(r.ratio):
+                verdict.append("speed ok" if r.ratio <= SPEED_TARGET else "SLOW")
+            lines.append(
+                f"{_case_label(r):<44}{r.implementation:<26}{r.seconds * 1e3:>10.3g}"
+                f"{r.ratio:>7.2f}{r.gflops:>9.3g}{r.first_seconds * 1e3:>10.3g}"
+                f"{r.extra_mb:>10.1f}{limit:>10.0f}  {', '.join(verdict)}"
+            )
+    return "\n".join(lines)
+
+
+def _by_case(records: Sequence[Record]) -> dict[tuple, list[Record]]:
+    """Records grouped by case, the built-in operator last in each group."""
+    groups: dict[tuple, list[Record]] = {}
+    for r in records:
+        key = (r.benchmark, r.size, r.window, r.c_in, r.c_out)
+        groups.setdefault(key, []).append(r)
+    return groups
+
+
+def add_first_calls(records: Sequence[Record], ctx: mx.Context) -> None:
+    """Fill ``first_seconds`` and ``extra_mb`` from a forked child per record."""
+    for r in records:
+        case = Case(r.benchmark, r.size, r.window, r.c_in, r.c_out)
+        seconds, extra = first_call(case, r.implementation, ctx)
+        if not math.isnan(seconds):
+            r.first_seconds = seconds
+        r.extra_mb = extra
+
+
+def run_large(ctx: mx.Context) -> list[Record]:
+    """The large-kernel case, one call each, in forked children."""
+    size, window = LARGE
+    case = Case("corr2d", size, window)
+    records = []
+    for name in implementations(case):
+        if name in LARGE_SKIP:
+            continue
+        seconds, extra = first_call(case, name, ctx)
+        records.append(
+            Record(
+                *(case.benchmark, name, size, window, 1, 1),
+                *(seconds, seconds, 1, math.nan, math.nan, True, str(ctx)),
+                flops(case) / seconds / 1e9,
+                seconds,
+                extra,
+            )
+        )
+    for r in records:
+        r.ratio = r.seconds / records[-1].seconds
+    return records
 
 
 def format_targets(records: Sequence[Record]) -> str:
@@ -490,6 +663,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--repeats", type=int, default=None, help="fewest timed runs per case"
     )
+    parser.add_argument(
+        "--no-large",
+        action="store_true",
+        help="leave out the large-kernel case (it takes minutes)",
+    )
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be a positive int, got {args.repeats}")
@@ -512,14 +690,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     start = time.perf_counter()
+    # Children are forked before the parent times anything, so each first
+    # call meets its operators and shapes for the first time.
+    if not args.quick:
+        print("  first calls and peak memory, one child process each", flush=True)
+    firsts = {}
+    for case in [] if args.quick else cases:
+        for name in implementations(case):
+            if name in SLOW and case.size > settings["loop_max"]:
+                continue
+            firsts[(case, name)] = first_call(case, name, ctx)
+    large = [] if args.quick or args.no_large else run_large(ctx)
     records = run_cases(cases, ctx, progress=lambda s: print(s, flush=True), **settings)
+    for r in records:
+        case = Case(r.benchmark, r.size, r.window, r.c_in, r.c_out)
+        seconds, r.extra_mb = firsts.get((case, r.implementation), (math.nan,) * 2)
+        if not math.isnan(seconds):
+            r.first_seconds = seconds
+    records += large
     os.makedirs(args.out, exist_ok=True)
     csv_path = os.path.join(args.out, "bench.csv")
     png_path = os.path.join(args.out, "bench.png")
     write_csv(records, csv_path)
     save_plot(records, png_path, str(ctx))
     print(f"Device: {ctx}")
-    print(format_table(records))
+    print(format_table([r for r in records if r not in large]))
+    print("\nPer case: steady state after 8 warm-up calls, first call in a fresh child")
+    print(format_details(records))
     targets = format_targets(records)
     if targets:
         print("\n" + targets)

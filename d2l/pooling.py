@@ -1,8 +1,13 @@
-"""Max and average pooling of a 2-D input, with padding and stride."""
+"""Max and average pooling of a 2-D input, with padding and stride.
+
+Names: ``per_side_h``/``per_side_w`` are the rows/columns of padding added on
+*each* side, Gluon's ``padding`` argument. The book's text writes ``p_h`` and
+``p_w`` for the *total* padding, so ``p_h = 2 * per_side_h``.
+"""
 
 from __future__ import annotations
 
-from typing import List
+from typing import Iterable
 
 from mxnet import nd
 
@@ -13,12 +18,13 @@ from .shapes import conv_output_shape
 __all__ = ["pool2d"]
 
 
-def _pad(X: nd.NDArray, p_h: int, p_w: int, value: float) -> nd.NDArray:
-    """Pad a 2-D array with ``value`` on each side (``nd.pad`` wants 4-D)."""
-    if p_h == 0 and p_w == 0:
+def _pad(X: nd.NDArray, per_side_h: int, per_side_w: int, value: float) -> nd.NDArray:
+    """Pad a 2-D array with ``value``: ``per_side_h`` rows above and below,
+    ``per_side_w`` columns left and right (``nd.pad`` wants 4-D)."""
+    if per_side_h == 0 and per_side_w == 0:
         return X
-    X4 = X.reshape((1, 1) + X.shape)
-    widths = (0, 0, 0, 0, p_h, p_h, p_w, p_w)
+    X4 = X.expand_dims(0).expand_dims(0)
+    widths = (0, 0, 0, 0, per_side_h, per_side_h, per_side_w, per_side_w)
     Xp = nd.pad(X4, mode="constant", pad_width=widths, constant_value=value)
     return Xp.reshape(Xp.shape[2:])
 
@@ -33,13 +39,27 @@ def _strided(X: nd.NDArray, axis: int, begin: int, n: int, step: int) -> nd.NDAr
     return nd.slice(X, begin=tuple(begins), end=tuple(ends), step=tuple(steps))
 
 
-def _combine(views: List[nd.NDArray], mode: str) -> nd.NDArray:
-    """Element-wise maximum or sum of equally shaped arrays."""
-    if mode == "avg":
-        return nd.add_n(*views)
-    Y = views[0]
-    for view in views[1:]:
-        Y = nd.maximum(Y, view)
+#: Views summed by one ``add_n``: a few at a time keeps memory bounded.
+_SUM_GROUP = 8
+
+
+def _combine(views: Iterable[nd.NDArray], mode: str) -> nd.NDArray:
+    """Element-wise maximum or sum of equally shaped arrays.
+
+    ``views`` is consumed lazily, so at most ``_SUM_GROUP`` of them exist at
+    once however large the window.
+    """
+    Y, group = None, []
+    for view in views:
+        if mode == "max":
+            Y = view if Y is None else nd.maximum(Y, view)
+            continue
+        group.append(view)
+        if len(group) == _SUM_GROUP:
+            Y = nd.add_n(*group) if Y is None else nd.add_n(Y, *group)
+            group = []
+    if group:
+        Y = nd.add_n(*group) if Y is None else nd.add_n(Y, *group)
     return Y
 
 
@@ -52,7 +72,8 @@ def pool2d(
 ) -> nd.NDArray:
     """Max or average pooling of a 2-D input, as ``nn.MaxPool2D``/``AvgPool2D``.
 
-    Padding is added on each side. Average pooling counts padded zeros (it
+    ``padding`` rows (columns) are added on each side. Average pooling counts
+    padded zeros (it
     divides by the full window size, MXNet's default); for max pooling the
     padding is ``-inf``, so a padded cell never wins.
 
@@ -74,7 +95,8 @@ def pool2d(
     Returns
     -------
     NDArray, of shape ``conv_output_shape(X.shape, pool_size, padding,
-    stride)``, on ``X``'s context.
+    stride)``, on ``X``'s context and of its dtype. float16 is pooled in
+    float32 (a float16 window sum overflows at 65504).
 
     Examples
     --------
@@ -85,18 +107,30 @@ def pool2d(
     [[2.0, 3.0], [5.0, 6.0]]
     """
     _checks.ndim("X", X, 2)
+    _checks.nonempty("X", X)
     _checks.floating("X", X)
     k_h, k_w = _checks.pair("pool_size", pool_size)
     _checks.one_of("mode", mode, ("max", "avg"))
-    p_h, p_w = _checks.pair("padding", padding, minimum=0)
+    per_side_h, per_side_w = _checks.pair("padding", padding, minimum=0)
     s_h, s_w = _checks.pair("stride", stride)
-    _checks.smaller("padding", (p_h, p_w), "pool_size", (k_h, k_w))
-    padded = (X.shape[0] + 2 * p_h, X.shape[1] + 2 * p_w)
+    _checks.smaller("padding", (per_side_h, per_side_w), "pool_size", (k_h, k_w))
+    padded = (X.shape[0] + 2 * per_side_h, X.shape[1] + 2 * per_side_w)
     _checks.fits("pool_size", (k_h, k_w), "the padded input", padded)
-    oh, ow = conv_output_shape(X.shape, (k_h, k_w), (p_h, p_w), (s_h, s_w))
-    Xp = _pad(X, p_h, p_w, float("-inf") if mode == "max" else 0.0)
-    rows = _combine([_strided(Xp, 0, a, oh, s_h) for a in range(k_h)], mode)
-    Y = _combine([_strided(rows, 1, b, ow, s_w) for b in range(k_w)], mode)
+    # Checked before anything is allocated: padding of 49999 on a 2x2 input
+    # would otherwise ask for a 100000 x 100000 array.
+    _checks.element_limit("padding", padded, "the padded input")
+    oh, ow = conv_output_shape(
+        X.shape, (k_h, k_w), (per_side_h, per_side_w), (s_h, s_w)
+    )
+    dtype, work = X.dtype, _checks.compute_dtype(X.dtype)
+    Xp = _pad(
+        X.astype(work, copy=False),
+        per_side_h,
+        per_side_w,
+        float("-inf") if mode == "max" else 0.0,
+    )
+    rows = _combine((_strided(Xp, 0, a, oh, s_h) for a in range(k_h)), mode)
+    Y = _combine((_strided(rows, 1, b, ow, s_w) for b in range(k_w)), mode)
     if mode == "avg":
         Y = Y / (k_h * k_w)
-    return Y
+    return Y.astype(dtype, copy=False)

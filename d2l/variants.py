@@ -9,7 +9,9 @@ visit the kernel entries instead:
   one column of a matrix, which turns all the window-times-kernel dot
   products into a single matrix product.
 
-The appendix times them against the loop and MXNet's own operator.
+The appendix times them against the loop and MXNet's own operator. All of
+them follow the package's dtype policy (:mod:`d2l._checks`): floating-point
+input only, float16 computed in float32.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from mxnet import nd
 
 from . import _checks
 from .convolution import _dot, _im2col
+
+#: Scaled copies summed by one ``add_n``; a few at a time bounds the memory.
+_SUM_GROUP = 8
 
 __all__ = [
     "corr2d_shift_add",
@@ -42,18 +47,28 @@ def corr2d_shift_add(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     array([[19., 25.],
            [37., 43.]], dtype=float32)
     """
-    o_h, o_w = _checks.input_and_kernel(X, K, 2, 2)
+    _checks.input_and_kernel(X, K, 2, 2)
+    _checks.floating("X", X)  # integer sums would silently wrap around
+    o_h, o_w = X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1
+    dtype, work = X.dtype, _checks.compute_dtype(X.dtype)
+    X, K = X.astype(work, copy=False), K.astype(work, copy=False)
     k_h, k_w = K.shape
-    # The k_h * k_w weights are read into Python once: one copy is cheaper
-    # than k_h * k_w tiny indexing operations on the array.
-    weights = K.asnumpy()
-    rows = [nd.slice_axis(X, axis=0, begin=a, end=a + o_h) for a in range(k_h)]
-    terms = [
-        nd.slice_axis(rows[a], axis=1, begin=b, end=b + o_w) * float(weights[a, b])
-        for a in range(k_h)
-        for b in range(k_w)
-    ]
-    return nd.add_n(*terms)
+    # K[a, b] stays an NDArray (a (1, 1) slice, broadcast over the copy), so
+    # autograd sees how Y depends on the kernel.
+    Y, group = None, []
+    for a in range(k_h):
+        row = nd.slice_axis(X, axis=0, begin=a, end=a + o_h)
+        K_row = nd.slice_axis(K, axis=0, begin=a, end=a + 1)
+        for b in range(k_w):
+            shifted = nd.slice_axis(row, axis=1, begin=b, end=b + o_w)
+            weight = nd.slice_axis(K_row, axis=1, begin=b, end=b + 1)
+            group.append(nd.broadcast_mul(shifted, weight))
+            if len(group) == _SUM_GROUP:
+                Y = nd.add_n(*group) if Y is None else nd.add_n(Y, *group)
+                group = []
+    if group:
+        Y = nd.add_n(*group) if Y is None else nd.add_n(Y, *group)
+    return Y.astype(dtype, copy=False)
 
 
 def im2col(X: nd.NDArray, kernel_shape: tuple[int, int]) -> nd.NDArray:
@@ -74,9 +89,16 @@ def im2col(X: nd.NDArray, kernel_shape: tuple[int, int]) -> nd.NDArray:
            [4., 5., 7., 8.]], dtype=float32)
     """
     _checks.ndim("X", X, 3)
+    _checks.nonempty("X", X)
     k_h, k_w = _checks.pair("kernel_shape", kernel_shape)
-    n_h, n_w = X.shape[1:]
+    c_i, n_h, n_w = X.shape
     _checks.fits("kernel_shape", (k_h, k_w), "`X`'s height and width", (n_h, n_w))
+    # The whole matrix is the result, so its size is checked before it is
+    # built: a 256x256 kernel on a 512x512 input would need 17 GB.
+    o_h, o_w = n_h - k_h + 1, n_w - k_w + 1
+    _checks.element_limit(
+        "kernel_shape", (c_i * k_h * k_w, o_h * o_w), "the window matrix"
+    )
     # The same layout that d2l.corr2d multiplies by its kernels.
     return _im2col(X, k_h, k_w)
 
@@ -96,6 +118,7 @@ def corr2d_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
            [37., 43.]], dtype=float32)
     """
     _checks.input_and_kernel(X, K, 2, 2)
+    _checks.floating("X", X)
     return corr2d_multi_in_out_im2col(X.expand_dims(0), K.reshape((1, 1) + K.shape))[0]
 
 

@@ -78,9 +78,10 @@ class WindowStep:
         MXNet's max pooling never picks a padded cell (its padding acts as
         -inf), while cross-correlation and average pooling add zeros.
         """
-        p_h, p_w = self.padding
+        per_side_h, per_side_w = self.padding
         fill = -np.inf if self.operation == "max" else 0
-        return np.pad(self.X, ((p_h, p_h), (p_w, p_w)), constant_values=fill)
+        widths = ((per_side_h, per_side_h), (per_side_w, per_side_w))
+        return np.pad(self.X, widths, constant_values=fill)
 
     @property
     def window(self) -> Tuple[int, int, int, int]:
@@ -92,6 +93,17 @@ class WindowStep:
     def window_values(self) -> np.ndarray:
         top, left, h, w = self.window
         return self.padded[top : top + h, left : left + w]
+
+    @property
+    def window_is_input(self) -> np.ndarray:
+        """True where the window covers a cell of ``X``, False on padding."""
+        per_side_h, per_side_w = self.padding
+        top, left, h, w = self.window
+        rows = np.arange(top, top + h) - per_side_h
+        cols = np.arange(left, left + w) - per_side_w
+        inside_rows = (rows >= 0) & (rows < self.X.shape[0])
+        inside_cols = (cols >= 0) & (cols < self.X.shape[1])
+        return inside_rows[:, None] & inside_cols[None, :]
 
     @property
     def value(self) -> float:
@@ -120,8 +132,9 @@ class WindowStep:
             terms = " + ".join(f"{_factor(x)}×{_factor(k)}" for x, k in pairs)
             return f"{terms} = {result}"
         if self.operation == "max":  # padded cells cannot win: list real entries
-            real = [format_value(v) for v in values if not np.isinf(v)]
-            return f"max({', '.join(real)}) = {result}"
+            # Chosen by position, not value: an input cell may itself be -inf.
+            real = values[self.window_is_input.ravel()]
+            return f"max({', '.join(format_value(v) for v in real)}) = {result}"
         xs = [format_value(v) for v in values]
         return f"({' + '.join(xs)}) / {len(xs)} = {result}"
 
@@ -157,18 +170,22 @@ def describe_corr2d(
     """
     _checks.ndim("X", X, 2)
     _checks.ndim("K", K, 2)
+    _checks.nonempty("X", X)
+    _checks.nonempty("K", K)
     _checks.floating("X", X)  # nd.pad and d2l.corr2d take no integers
-    p_h, p_w = _checks.pair("padding", padding, minimum=0)
+    per_side_h, per_side_w = _checks.pair("padding", padding, minimum=0)
     s_h, s_w = _checks.pair("stride", stride)
-    X_pad = _pad(X, p_h, p_w, 0.0)
-    _checks.fits("K", K.shape, "the padded input", X_pad.shape)
+    padded = (X.shape[0] + 2 * per_side_h, X.shape[1] + 2 * per_side_w)
+    _checks.fits("K", K.shape, "the padded input", padded)
+    _checks.element_limit("padding", padded, "the padded input")
+    X_pad = _pad(X, per_side_h, per_side_w, 0.0)
     Y = corr2d(X_pad, K)[::s_h, ::s_w].asnumpy()
     return WindowStep(
         operation="corr2d",
         X=X.asnumpy(),
         K=K.asnumpy(),
         window_shape=tuple(K.shape),
-        padding=(p_h, p_w),
+        padding=(per_side_h, per_side_w),
         stride=(s_h, s_w),
         Y=Y,
         index=_check_index(index, Y.shape),
@@ -223,6 +240,7 @@ def describe_window_positions(step: WindowStep) -> List[WindowStep]:
     >>> [s.window[:2] for s in steps]
     [(0, 0), (0, 2), (2, 0), (2, 2)]
     """
+    _checks.instance("step", step, WindowStep, "a WindowStep")
     n_h, n_w = step.Y.shape
     return [
         WindowStep(**{**step.__dict__, "index": (i, j)})

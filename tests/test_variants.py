@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import mxnet as mx
 import numpy as np
+import numpy_reference as ref
 import pytest
-from mxnet import nd
+from mxnet import autograd, nd
 
 from d2l.variants import (
     corr2d_im2col,
@@ -137,9 +138,21 @@ def test_corr2d_im2col_rejects_integer_input_naming_its_dtype():
         corr2d_im2col(X, K)
 
 
-def test_corr2d_shift_add_computes_integer_input_exactly():
-    X = nd.arange(9, dtype="int32").reshape((3, 3))
-    K = nd.arange(4, dtype="int32").reshape((2, 2))
-    Y = corr2d_shift_add(X, K)
-    assert Y.dtype == np.int32
-    np.testing.assert_array_equal(Y.asnumpy(), [[19, 25], [37, 43]])
+def test_corr2d_shift_add_rejects_integers_instead_of_wrapping_around():
+    # In uint8, 200 * 4 summed over a 2x2 window would silently give 32.
+    X, K = nd.full((2, 2), 200, dtype="uint8"), nd.ones((2, 2), dtype="uint8")
+    with pytest.raises(TypeError, match="`X` must be a floating-point NDArray"):
+        corr2d_shift_add(X, K)
+
+
+def test_corr2d_shift_add_passes_gradients_to_the_kernel():
+    X, K = uniform(5, 6), uniform(2, 3)
+    head = uniform(4, 4)
+    K.attach_grad()
+    X.attach_grad()
+    with autograd.record():
+        Y = corr2d_shift_add(X, K)
+    Y.backward(head)
+    dX, dK = ref.corr2d_grads(X.asnumpy(), K.asnumpy(), head.asnumpy())
+    np.testing.assert_allclose(K.grad.asnumpy(), dK, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(X.grad.asnumpy(), dX, rtol=1e-4, atol=1e-5)
