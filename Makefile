@@ -23,7 +23,7 @@ CANDIDATES = $(or $(PYTHON),$(foreach v,$(ACCEPTED),python$(v)) python3 python \
 PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
 	sys.exit(v not in "$(ACCEPTED)".split())
 
-.PHONY: help setup lock book test unit notebooks lint outputs bench browser clean
+.PHONY: help setup lock book test unit notebooks lint lint-js outputs bench browser clean
 
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML)"
@@ -78,11 +78,20 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Open $(CURDIR)/$(BOOK_HTML)/index.html"
 
-lint: $(STAMP)
+lint: $(STAMP) lint-js
 	$(BIN)/ruff check d2l tests d2l_compat.py conftest.py
 	$(BIN)/ruff format --check d2l tests d2l_compat.py conftest.py
 	$(BIN)/nbqa ruff chapters
 	$(BIN)/nbqa "ruff format" --check chapters
+
+# The explorers' JavaScript is linted like the Python: eslint, pinned, from npm.
+ESLINT := .cache/eslint/node_modules/.bin/eslint
+$(ESLINT):
+	npm install --silent --prefix .cache/eslint --cache .cache/npm --no-audit --no-fund \
+		eslint@9.39.1 @eslint/js@9.39.1 globals@16.5.0
+
+lint-js: $(ESLINT)
+	ESLINT_HOME=.cache/eslint $(ESLINT) --config d2l/explorers/eslint.config.mjs d2l/explorers
 
 # Chromium drives the browser test; Debian's package is the one that works here.
 browser:
