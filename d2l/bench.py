@@ -175,7 +175,14 @@ def time_median(
         "a positive int",
         repr(repeats),
     )
+    _checks.require(
+        repeats <= max_repeats,
+        "repeats",
+        f"at most `max_repeats` ({max_repeats})",
+        repr(repeats),
+    )
     warmup = _checks.non_negative_int("warmup", warmup)
+    _checks.require(warmup <= 1000, "warmup", "at most 1000", repr(warmup))
     for _ in range(warmup):
         f(*args)
         nd.waitall()
