@@ -175,7 +175,14 @@ def time_median(
         "a positive int",
         repr(repeats),
     )
+    _checks.require(
+        repeats <= max_repeats,
+        "repeats",
+        f"at most `max_repeats` ({max_repeats})",
+        repr(repeats),
+    )
     warmup = _checks.non_negative_int("warmup", warmup)
+    _checks.require(warmup <= 1000, "warmup", "at most 1000", repr(warmup))
     for _ in range(warmup):
         f(*args)
         nd.waitall()
@@ -494,7 +501,9 @@ def format_details(records: Sequence[Record]) -> str:
         limit = MEMORY_FACTOR * max(builtin.extra_mb, 0.0) + MEMORY_SLACK_MB
         for r in group:
             verdict = []
-            if r is not builtin and not math.isnan(r.extra_mb):
+            if r is not builtin and math.isnan(limit):
+                verdict.append("mem: built-in not measured")
+            elif r is not builtin and not math.isnan(r.extra_mb):
                 verdict.append("mem ok" if r.extra_mb <= limit else "MEM OVER")
             if r.implementation in FAST and not math.isnan(r.ratio):
                 verdict.append("speed ok" if r.ratio <= SPEED_TARGET else "SLOW")

@@ -469,3 +469,49 @@ def test_comp_conv2d_reports_a_kernel_larger_than_the_input_as_a_value_error(
         layer.initialize()
     with pytest.raises(ValueError, match=r"(?s)`conv2d` must accept .*kernel size"):
         d2l.comp_conv2d(layer, nd.ones((3, 3)))
+
+
+def test_conv2d_initialized_on_one_context_runs_on_another():
+    layer = d2l.Conv2D(kernel_size=2)
+    layer.initialize(ctx=mx.cpu(0))
+    weight = layer.weight.data().asnumpy()
+    X = uniform(4, 5, ctx=mx.cpu(1))
+    Y = layer(X)
+    assert Y.context == mx.cpu(1)
+    expected = ref.corr2d(X.asnumpy(), weight)
+    np.testing.assert_allclose(Y.asnumpy(), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("dilation", [1, 2, (2, 3)])
+def test_corr2d_dilation_matches_nd_convolution(dilation):
+    X, K = uniform(9, 10), uniform(3, 2)
+    d = (dilation, dilation) if isinstance(dilation, int) else dilation
+    expected = nd.Convolution(
+        X.reshape((1, 1, 9, 10)),
+        K.reshape((1, 1, 3, 2)),
+        kernel=(3, 2),
+        dilate=d,
+        num_filter=1,
+        no_bias=True,
+    )[0, 0]
+    Y = d2l.corr2d(X, K, dilation=dilation)
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("dilation", [0, (1, -1), 1.5, 6])
+def test_corr2d_rejects_a_bad_dilation_naming_it(dilation):
+    with pytest.raises(ValueError, match="`dilation` must"):
+        d2l.corr2d(uniform(6, 6), uniform(2, 2), dilation=dilation)
+
+
+def test_comp_conv2d_reports_a_float16_layer_as_a_value_error():
+    layer = nn.Conv2D(1, kernel_size=3, in_channels=1)
+    layer.initialize()
+    layer.cast("float16")
+    with pytest.raises(ValueError, match="`conv2d` must accept"):
+        d2l.comp_conv2d(layer, nd.ones((5, 5), dtype="float16"))
+
+
+def test_comp_conv2d_rejects_an_integer_input_to_a_pooling_layer():
+    with pytest.raises(TypeError, match="`X` must be a floating-point NDArray"):
+        d2l.comp_conv2d(nn.MaxPool2D(2), nd.ones((4, 4), dtype="int32"))

@@ -188,3 +188,31 @@ def test_pool2d_with_a_stride_larger_than_the_input_keeps_one_window():
     X = nd.arange(9).reshape((3, 3))
     Y = d2l.pool2d(X, 2, stride=5)
     np.testing.assert_array_equal(Y.asnumpy(), [[4.0]])
+
+
+def test_float16_average_pooling_sums_in_float32():
+    # A float16 window sum of 4 x 40000 would overflow to inf.
+    Y = d2l.pool2d(nd.full((4, 4), 40000, dtype="float16"), 2, mode="avg")
+    assert Y.dtype == np.float16
+    np.testing.assert_array_equal(Y.asnumpy(), np.full((3, 3), 40000))
+
+
+def test_absurd_padding_is_refused_before_allocating():
+    with pytest.raises(ValueError, match="`padding` must be small enough"):
+        d2l.pool2d(nd.ones((2, 2)), 50000, padding=49999)
+
+
+@pytest.mark.parametrize(
+    "X", [mx.np.ones((3, 3)), nd.ones((3, 3)).tostype("csr")], ids=["np", "csr"]
+)
+def test_np_and_sparse_arrays_are_refused_naming_x(X):
+    with pytest.raises(TypeError, match="`X` must be an mxnet NDArray"):
+        d2l.pool2d(X, 2)
+
+
+def test_describe_pool_keeps_infinite_input_cells_in_its_arithmetic():
+    X = nd.array([[-np.inf, 1.0], [2.0, np.inf]])
+    step = d2l.windows.describe_pool(X, 2, "max", padding=1, stride=2, index=(1, 1))
+    assert step.expression == "max(∞) = ∞"
+    step = d2l.windows.describe_pool(X, 2, "max", padding=1, stride=2, index=(0, 0))
+    assert step.expression == "max(\u2212∞) = \u2212∞"  # a Unicode minus
