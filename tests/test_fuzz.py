@@ -31,7 +31,7 @@ import d2l
 from d2l import bench, variants, windows
 
 #: Examples per property test: 20 functions x (BAD + GOOD) cases in all.
-BAD, GOOD = 40, 25
+BAD, GOOD = 20, 12
 #: Most seconds one call may take, and one isolated test in all.
 CALL_SECONDS, TEST_SECONDS = 10.0, 240.0
 #: Address space a child may add to what it inherits.
