@@ -24,7 +24,7 @@ solution; the landing page links every chapter; each page stays within a
 weight budget; figures keep their colours in dark mode; and search result
 snippets over ``http://127.0.0.1`` show text, not TeX.
 
-A full-page screenshot of each page at each width is saved under
+A screenshot of each page at each width is saved under
 ``_build/screenshots/``. ``make test`` builds the book before running this;
 set ``D2L_BOOK_HTML`` to test a book built elsewhere.
 """
@@ -95,9 +95,7 @@ def book_pages():
 def content_pages():
     """Pages that are the book's own pages: not a redirect, index or search."""
     return [
-        name
-        for name in book_pages()
-        if name == MISSING or name.startswith("chapters/")
+        name for name in book_pages() if name == MISSING or name.startswith("chapters/")
     ] or [MISSING]
 
 
@@ -162,6 +160,9 @@ WAIT_FOR_MATHJAX = """async () => {
         await new Promise(r => setTimeout(r, 50));
     if (!window.MathJax) return "MathJax never loaded";
     await MathJax.startup.promise;
+    // The book typesets lazily, as equations scroll into view: do them all.
+    const doc = MathJax.startup.document;
+    if (doc && doc.lazyTypesetAll) await doc.lazyTypesetAll();
     return "typeset";
 }"""
 
@@ -190,7 +191,12 @@ OVERFLOWING_EQUATIONS = """() => Array.from(
 
 # Each image of the article: its size in the file and on the page, and
 # whether it is shown at full size inside a box that scrolls sideways.
-ARTICLE_IMAGES = """() => Array.from(document.querySelectorAll("article img"))
+# Closed solutions are opened first, so that their figures are measured as a
+# reader who opens them sees them.
+ARTICLE_IMAGES = """() => {
+    const closed = Array.from(document.querySelectorAll(".toggle-hidden"));
+    closed.forEach(e => e.classList.remove("toggle-hidden"));
+    const rows = Array.from(document.querySelectorAll("article img"))
     .filter(img => img.offsetParent !== null)
     .map(img => {
         let scrolls = false;
@@ -203,7 +209,10 @@ ARTICLE_IMAGES = """() => Array.from(document.querySelectorAll("article img"))
         return {src: img.currentSrc || img.src, alt: img.getAttribute("alt"),
                 id: img.id, natural: img.naturalWidth,
                 shown: img.getBoundingClientRect().width, scrolls};
-    })"""
+    });
+    closed.forEach(e => e.classList.add("toggle-hidden"));
+    return rows;
+}"""
 
 # Display equations and outputs wider than their box, with what shows the
 # reader that there is more: the box must scroll (overflow-x auto/scroll) and
@@ -222,12 +231,13 @@ WIDE_CONTENT = """() => {
             box = box.parentElement;
         }
         if (!box || box.tagName === "ARTICLE") box = el;
-        if (el.scrollWidth <= el.clientWidth + 1 && box.scrollWidth <= box.clientWidth + 1)
-            continue;
+        const wide = e => e.scrollWidth > e.clientWidth + 1;
+        if (!wide(el) && !wide(box)) continue;
         const st = getComputedStyle(box);
         const bar = box.offsetHeight - box.clientHeight
                     - parseFloat(st.borderTopWidth) - parseFloat(st.borderBottomWidth);
-        out.push({what: el.tagName.toLowerCase() + " " + el.textContent.trim().slice(0, 40),
+        const text = el.textContent.trim().slice(0, 40);
+        out.push({what: el.tagName.toLowerCase() + " " + text,
                   overflow: st.overflowX, bar,
                   shadow: st.backgroundImage.includes("radial-gradient")
                           && st.backgroundAttachment.includes("local")});
@@ -284,11 +294,10 @@ def test_page_renders_offline(visits, name, width):
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / (name.replace("/", "__").removesuffix(".html") + f"_{width}.png")
-    page.screenshot(path=str(shot), full_page=True)
+    # The whole page on the desktop; the first screen on the phone (cheaper).
+    page.screenshot(path=str(shot), full_page=width == DESKTOP)
 
-    outside = [
-        u for u in visit.requests if not u.startswith(("file:", "data:"))
-    ]
+    outside = [u for u in visit.requests if not u.startswith(("file:", "data:"))]
     assert not outside and not visit.blocked, f"network requests: {outside}"
     assert not visit.errors, f"JavaScript errors: {visit.errors}"
 

@@ -47,7 +47,8 @@ def _first_paragraph(doctree: nodes.document) -> str:
         if _inside(paragraph, (nodes.Admonition, nodes.list_item, nodes.table)):
             continue
         words = [
-            t.astext() for t in paragraph.findall(nodes.Text)
+            t.astext()
+            for t in paragraph.findall(nodes.Text)
             if not _inside(t, (nodes.math,))
         ]
         text = " ".join("".join(words).split())

@@ -71,6 +71,11 @@
     if (typeof Search !== "undefined" && Search.htmlToText) {
       Search.htmlToText = articleText;
     }
+    // Opened from file://, the browser refuses the requests for the snippets:
+    // list the matching pages without them instead of logging one error each.
+    if (window.location.protocol === "file:" && window.DOCUMENTATION_OPTIONS) {
+      DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+    }
   };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", patchSearch);
