@@ -310,7 +310,11 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", book_pages())
 def test_axe_finds_no_wcag_violation(visits, name, width):
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("axe-playwright-python is missing (requirements.txt pins it)")
+    axe = Axe()
     # preload=False: axe would re-fetch the style sheets, which file:// refuses.
     options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "preload": False}
     results = axe.run(visits(name, width).page, options=options)
@@ -425,6 +429,8 @@ def test_figure_text_is_legible(visits, name, width):
         if r["shown_px"] < floor and not r["scrolls_at_full_size"]
     ]
     unrecorded = [r["image"] for r in rows if not r["recorded"]]
+    smallest = min((r["shown_px"] for r in rows), default=None)
+    print(f"{name} @ {width}px: {len(rows)} figures, smallest text {smallest} px")
     if unrecorded:
         print(f"{name} @ {width}px: no {MIN_FONT_KEY} in {unrecorded}")
     assert not too_small, f"figure text below {floor} px at {width} px: {too_small}"
@@ -615,10 +621,11 @@ def test_page_weight_within_budget(visits, name):
 
 @pytest.fixture(scope="module")
 def book_server():
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(BOOK)
-    )
-    handler.log_message = lambda *a: None
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(BOOK))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,7 +4,9 @@
   set in ``_config.yml``: that one setting switches them all on.
 * Each page gets a ``<meta name="description">`` taken from its first
   paragraph.
-* MathJax (1.2 MB) loads only on pages that contain math.
+* MathJax (1.2 MB) loads only on pages that contain math, and every script
+  file that the page does not need while it is parsed loads with ``defer``,
+  so the text shows before the scripts have run.
 * Exercise and solution boxes get unique ``id`` attributes (sphinx-exercise
   gives every box on a page the same one).
 """
@@ -86,10 +88,29 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         context["body"] = SHARED_BOX_ID.sub(
             lambda m: f'id="{m.group(1)}-content-{next(counter)}"', body
         )
-    if not MATH_MARKUP.search(body):
-        scripts = context.get("script_files")
-        if isinstance(scripts, list):
+    scripts = context.get("script_files")
+    if isinstance(scripts, list):
+        if not MATH_MARKUP.search(body):
             scripts[:] = [s for s in scripts if not _is_mathjax(s)]
+        scripts[:] = [_deferred(s) for s in scripts]
+
+
+# Inline scripts later in the page read DOCUMENTATION_OPTIONS while it parses.
+PARSE_TIME_SCRIPTS = ("documentation_options.js",)
+
+
+def _deferred(script: Any) -> Any:
+    """The same script file with ``defer``, unless it must run while parsing."""
+    attributes = dict(getattr(script, "attributes", {}) or {})
+    name = str(getattr(script, "filename", "") or "")
+    if (
+        not name
+        or "body" in attributes
+        or {"async", "defer"} & set(attributes)
+        or name.endswith(PARSE_TIME_SCRIPTS)
+    ):
+        return script
+    return type(script)(name, priority=script.priority, defer="defer", **attributes)
 
 
 def _is_mathjax(script: Any) -> bool:

@@ -47,7 +47,7 @@
   const texToText = (tex) =>
     tex
       .trim()
-      .replace(/^\\[([]|\\[)\]]$/g, "")
+      .replace(/\\[[\]()]/g, " ")
       .replace(/\\([A-Za-z]+)/g, (m, name) => TEX_SYMBOLS[name] ?? "")
       .replace(/\\[,;:! ]/g, " ")
       .replace(/[{}&]/g, "")
