@@ -136,7 +136,7 @@ class PageVisit:
         self.page.goto(url, wait_until="load")
         if 'http-equiv="Refresh"' in path.read_text(errors="replace"):
             # A redirect page (index.html): check the page it leads to.
-            self.page.wait_for_url(lambda u: u != url, timeout=5000)
+            self.page.wait_for_url(lambda u: u != url, timeout=20000)
             self.page.wait_for_load_state("load")
         state = self.page.evaluate(WAIT_FOR_MATHJAX)
         self.math_state = state
@@ -155,7 +155,8 @@ class PageVisit:
 
 WAIT_FOR_MATHJAX = """async () => {
     if (!document.querySelector(".math")) return "no math";
-    for (let i = 0; i < 100 && !(window.MathJax && MathJax.startup
+    // Up to 30 s: MathJax loads deferred, and the test machine may be busy.
+    for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup
                                  && MathJax.startup.promise); i++)
         await new Promise(r => setTimeout(r, 50));
     if (!window.MathJax) return "MathJax never loaded";
@@ -492,17 +493,17 @@ def test_sidebar_toggles_open_the_chapter_navigation(browser, name, width):
     try:
         page.locator(".bd-header-article button.primary-toggle").click()
         dialog = page.locator("#pst-primary-sidebar-modal")
-        dialog.wait_for(state="visible", timeout=3000)
+        dialog.wait_for(state="visible", timeout=10000)
         links = dialog.locator("nav a[href$='.html']")
         assert links.count() >= 2, "the navigation dialog lists no chapters"
         assert links.first.is_visible()
         page.keyboard.press("Escape")
-        dialog.wait_for(state="hidden", timeout=3000)
+        dialog.wait_for(state="hidden", timeout=10000)
         toggle = page.locator(".bd-header-article button.secondary-toggle")
         if toggle.count():
             toggle.click()
             page.locator("#pst-secondary-sidebar-modal").wait_for(
-                state="visible", timeout=3000
+                state="visible", timeout=10000
             )
         assert not visit.errors, visit.errors
     finally:
@@ -527,7 +528,7 @@ def test_animations_play_and_step(browser, name):
             page.wait_for_function(
                 "([box, src]) => box.querySelector('img').getAttribute('src') !== src",
                 arg=[box.element_handle(), before[0]],
-                timeout=5000,
+                timeout=10000,
             )
             after = box.evaluate(FRAME_STATE)
             assert after[1] != before[1], f"animation {k}: slider did not move"
@@ -642,7 +643,7 @@ def test_search_snippets_show_text_not_tex(browser, book_server):
     try:
         page.wait_for_function(
             "() => document.querySelectorAll('#search-results p.context').length > 0",
-            timeout=15000,
+            timeout=30000,
         )
         page.wait_for_timeout(500)
         snippets = page.locator("#search-results p.context").all_inner_texts()

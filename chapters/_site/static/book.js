@@ -2,6 +2,14 @@
 (() => {
   "use strict";
 
+  // Run `fn` once the page is parsed and every deferred script has run (this
+  // file is itself deferred, so "interactive" is too early: searchtools.js and
+  // togglebutton.js may not have run yet).
+  const whenParsed = (fn) => {
+    if (document.readyState === "complete") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  };
+
   // A solution's title holds a link to its exercise. Clicking that link (or
   // pressing Enter on it) should open the solution, as a click elsewhere on the
   // title does, instead of jumping away; sphinx-togglebutton's own handler
@@ -30,11 +38,7 @@
       toggle.setAttribute("aria-label", `Show or hide: ${text}`);
     });
   };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => setTimeout(nameToggles));
-  } else {
-    setTimeout(nameToggles);
-  }
+  whenParsed(() => setTimeout(nameToggles));
 
   // Search result snippets: read the article only (not the page's header and
   // its ".pdf"/"Contents" labels), and write math as text instead of raw TeX.
@@ -77,9 +81,5 @@
       DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
     }
   };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", patchSearch);
-  } else {
-    patchSearch();
-  }
+  whenParsed(patchSearch);
 })();
