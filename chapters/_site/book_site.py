@@ -95,8 +95,10 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         scripts[:] = [_deferred(s) for s in scripts]
 
 
-# Inline scripts later in the page read DOCUMENTATION_OPTIONS while it parses.
-PARSE_TIME_SCRIPTS = ("documentation_options.js",)
+# Needed while the page parses: inline scripts read DOCUMENTATION_OPTIONS, and
+# the search page's searchtools.js (loaded by its template, not deferred)
+# calls doctools.js's _ready().
+PARSE_TIME_SCRIPTS = ("documentation_options.js", "doctools.js")
 
 
 def _deferred(script: Any) -> Any:
