@@ -1,26 +1,44 @@
-"""Every page of the built book works in a real browser, offline.
+"""Every page of the built book works for a reader, in a real browser, offline.
 
 Each page of ``_build/html`` is opened from ``file://`` in headless Chromium
 (Debian's ``chromium``; ``make browser`` installs it) with every non-local
-request aborted, and must:
+request aborted, once on a desktop (1280x900) and once on a phone (390x844,
+touch, mobile viewport). On every page, at both widths:
 
-* render all its math with MathJax (no TeX source left in the visible text),
-  every display equation fitting the text column of a 1200-pixel window,
-* load every image (``naturalWidth > 0``),
-* play its animations (Play changes the frame and the slider; Pause, First
-  frame and Next frame step to frame 1),
-* request nothing outside the machine (only ``file:`` and ``data:`` URLs),
-* log no JavaScript errors.
+* all math is rendered by MathJax (no TeX source left in the visible text), and
+  on the desktop every display equation fits the text column;
+* every image loads, requests go nowhere outside the machine and no JavaScript
+  error is logged;
+* axe-core (bundled by ``axe-playwright-python``) finds no WCAG 2.1 A or AA
+  violation, the theme's own buttons included;
+* no text in a figure is smaller than ``MIN_TEXT_PX`` once the figure is
+  scaled to the page, unless it is shown at full size in a box that scrolls
+  sideways;
+* on the phone, every display equation and output either fits or scrolls in
+  its own box with a visible cue (a scrollbar that takes room, or the edge
+  shadow of ``book.css``), and the page itself never scrolls sideways.
 
-A full-page screenshot of each page is saved under ``_build/screenshots/``.
-``make test`` builds the book before running this; set ``D2L_BOOK_HTML`` to
-test a book built elsewhere.
+Besides: the animations play and step; the theme's sidebar toggles open the
+chapter navigation on a phone and a tablet; a solution's title link opens the
+solution; the landing page links every chapter; each page stays within a
+weight budget; figures keep their colours in dark mode; and search result
+snippets over ``http://127.0.0.1`` show text, not TeX.
+
+A screenshot of each page at each width is saved under
+``_build/screenshots/``. ``make test`` builds the book before running this;
+set ``D2L_BOOK_HTML`` to test a book built elsewhere.
 """
 
+import base64
+import functools
+import http.server
 import os
 import re
 import shutil
+import threading
+import zlib
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -39,6 +57,29 @@ CHROMIUM_ARGS = [
 ]
 MISSING = "<no built book>"
 
+DESKTOP, PHONE, TABLET = 1280, 390, 900
+VIEWPORTS = {
+    DESKTOP: {"viewport": {"width": 1280, "height": 900}},
+    TABLET: {"viewport": {"width": 900, "height": 1200}},
+    PHONE: {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 1,
+    },
+}
+# The smallest text a figure may show, in CSS pixels, once scaled to the page:
+# the theme's small print on a desktop; less on a phone, where pinch-zoom is at
+# hand, but never so small that it needs it.
+MIN_TEXT_PX = {DESKTOP: 11.0, PHONE: 8.0}
+# The PNG text chunk in which d2l's figure code records the size of the
+# smallest text it drew, in pixels of the image at its natural size.
+MIN_FONT_KEY = "d2l:min-font-px"
+# Every request of one page, added up (uncompressed bytes). The theme, its
+# fonts and MathJax weigh about 2 MB; the rest is the page and its figures
+# (2.3-2.9 MB per chapter on 2026-11-30, down from 3.8-4.5 MB).
+WEIGHT_BUDGET_BYTES = 3_500_000
+
 
 def book_pages():
     """Every HTML page of the book, relative to its root (not _static assets)."""
@@ -50,6 +91,18 @@ def book_pages():
         if not {"_static", "_sources", "_images"} & set(p.relative_to(BOOK).parts)
     ]
     return sorted(pages) or [MISSING]
+
+
+def content_pages():
+    """Pages that are the book's own pages: not a redirect, index or search."""
+    return [
+        name for name in book_pages() if name == MISSING or name.startswith("chapters/")
+    ] or [MISSING]
+
+
+def need_book(name):
+    if name == MISSING:
+        pytest.fail(f"No built book at {BOOK}: run `make book` first.")
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +117,13 @@ def browser():
 
 
 class PageVisit:
-    """Open one page offline, recording requests and console errors."""
+    """Open one page offline at one width, recording requests and errors."""
 
-    def __init__(self, browser, path):
-        url = path.as_uri()
+    def __init__(self, browser, name, width, url=None):
+        path = BOOK / name
+        url = url or path.as_uri()
         self.requests, self.blocked, self.errors = [], [], []
-        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
+        self.context = browser.new_context(**VIEWPORTS[width])
         self.page = self.context.new_page()
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
@@ -83,12 +137,14 @@ class PageVisit:
         self.page.goto(url, wait_until="load")
         if 'http-equiv="Refresh"' in path.read_text(errors="replace"):
             # A redirect page (index.html): check the page it leads to.
-            self.page.wait_for_url(lambda u: u != url, timeout=5000)
+            self.page.wait_for_url(lambda u: u != url, timeout=20000)
             self.page.wait_for_load_state("load")
+        state = self.page.evaluate(WAIT_FOR_MATHJAX)
+        self.math_state = state
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith(("file:", "data:")):
+        if url.startswith(("file:", "data:", "http://127.0.0.1")):
             route.continue_()
         else:
             self.blocked.append(url)
@@ -97,6 +153,20 @@ class PageVisit:
     def close(self):
         self.context.close()
 
+
+WAIT_FOR_MATHJAX = """async () => {
+    if (!document.querySelector(".math")) return "no math";
+    // Up to 30 s: MathJax loads deferred, and the test machine may be busy.
+    for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup
+                                 && MathJax.startup.promise); i++)
+        await new Promise(r => setTimeout(r, 50));
+    if (!window.MathJax) return "MathJax never loaded";
+    await MathJax.startup.promise;
+    // The book typesets lazily, as equations scroll into view: do them all.
+    const doc = MathJax.startup.document;
+    if (doc && doc.lazyTypesetAll) await doc.lazyTypesetAll();
+    return "typeset";
+}"""
 
 # The visible text of the article, without code (where "$" and "\(" are fine).
 ARTICLE_TEXT = """() => {
@@ -107,16 +177,6 @@ ARTICLE_TEXT = """() => {
     return copy.innerText;
 }"""
 
-WAIT_FOR_MATHJAX = """async () => {
-    if (!document.querySelector(".math")) return "no math";
-    for (let i = 0; i < 100 && !(window.MathJax && MathJax.startup
-                                 && MathJax.startup.promise); i++)
-        await new Promise(r => setTimeout(r, 50));
-    if (!window.MathJax) return "MathJax never loaded";
-    await MathJax.startup.promise;
-    return "typeset";
-}"""
-
 BROKEN_IMAGES = """async () => {
     const imgs = Array.from(document.images);
     await Promise.all(imgs.map(i => i.complete ? null : new Promise(
@@ -125,11 +185,70 @@ BROKEN_IMAGES = """async () => {
                .map(i => (i.getAttribute("src") || i.id).slice(0, 80));
 }"""
 
-# Display equations wider than their column are cut off at the right edge.
+# Display equations wider than their column.
 OVERFLOWING_EQUATIONS = """() => Array.from(
     document.querySelectorAll('mjx-container[display="true"]'))
     .filter(c => c.scrollWidth > c.clientWidth + 1)
     .map(c => c.textContent.slice(0, 40))"""
+
+# Each image of the article: its size in the file and on the page, and
+# whether it is shown at full size inside a box that scrolls sideways.
+# Closed solutions are opened first, so that their figures are measured as a
+# reader who opens them sees them.
+ARTICLE_IMAGES = """() => {
+    const closed = Array.from(document.querySelectorAll(".toggle-hidden"));
+    closed.forEach(e => e.classList.remove("toggle-hidden"));
+    const rows = Array.from(document.querySelectorAll("article img"))
+    .filter(img => img.offsetParent !== null)
+    .map(img => {
+        let scrolls = false;
+        for (let e = img.parentElement; e && e.tagName !== "ARTICLE";
+             e = e.parentElement) {
+            const ox = getComputedStyle(e).overflowX;
+            if ((ox === "auto" || ox === "scroll") && e.scrollWidth > e.clientWidth)
+                scrolls = true;
+        }
+        return {src: img.currentSrc || img.src, alt: img.getAttribute("alt"),
+                id: img.id, natural: img.naturalWidth,
+                shown: img.getBoundingClientRect().width, scrolls};
+    });
+    closed.forEach(e => e.classList.add("toggle-hidden"));
+    return rows;
+}"""
+
+# Display equations and outputs wider than their box, with what shows the
+# reader that there is more: the box must scroll (overflow-x auto/scroll) and
+# either draw a scrollbar that takes room or paint an edge shadow.
+WIDE_CONTENT = """() => {
+    const sel = 'mjx-container[display="true"], div.cell_output pre, '
+              + 'div.cell_output .output.text_html, div.cell_output table';
+    const out = [];
+    for (const el of document.querySelectorAll(sel)) {
+        if (el.offsetParent === null) continue;
+        let box = el;
+        while (box && box.tagName !== "ARTICLE") {
+            const ox = getComputedStyle(box).overflowX;
+            if (ox === "auto" || ox === "scroll" || ox === "hidden"
+                || ox === "clip") break;
+            box = box.parentElement;
+        }
+        if (!box || box.tagName === "ARTICLE") box = el;
+        const wide = e => e.scrollWidth > e.clientWidth + 1;
+        if (!wide(el) && !wide(box)) continue;
+        const st = getComputedStyle(box);
+        const bar = box.offsetHeight - box.clientHeight
+                    - parseFloat(st.borderTopWidth) - parseFloat(st.borderBottomWidth);
+        const text = el.textContent.trim().slice(0, 40);
+        out.push({what: el.tagName.toLowerCase() + " " + text,
+                  overflow: st.overflowX, bar,
+                  shadow: st.backgroundImage.includes("radial-gradient")
+                          && st.backgroundAttachment.includes("local")});
+    }
+    return out;
+}"""
+
+PAGE_SCROLLS_SIDEWAYS = """() =>
+    document.documentElement.scrollWidth > window.innerWidth + 1"""
 
 FRAME_STATE = """(box) => {
     const img = box.querySelector("img");
@@ -138,31 +257,271 @@ FRAME_STATE = """(box) => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def visits(browser):
+    """One visit per page and width, shared by the tests that only read."""
+    cache = {}
+
+    def visit(name, width):
+        need_book(name)
+        if (name, width) not in cache:
+            cache[(name, width)] = PageVisit(browser, name, width)
+        return cache[(name, width)]
+
+    yield visit
+    for v in cache.values():
+        v.close()
+
+
+WIDTHS = [DESKTOP, PHONE]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", book_pages())
-def test_page_works_offline_in_chromium(browser, name):
-    if name == MISSING:
-        pytest.fail(f"No built book at {BOOK}: run `make book` first.")
-    visit = PageVisit(browser, BOOK / name)
+def test_page_renders_offline(visits, name, width):
+    visit = visits(name, width)
+    page = visit.page
+    assert visit.math_state in ("no math", "typeset"), visit.math_state
+    n_math = page.locator(".math").count()
+    n_rendered = page.locator("mjx-container").count()
+    assert n_rendered >= n_math, f"{n_math} math elements, {n_rendered} rendered"
+    raw_tex = re.findall(
+        r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{", page.evaluate(ARTICLE_TEXT)
+    )
+    assert not raw_tex, f"TeX left unrendered: {raw_tex[:5]}"
+    if width == DESKTOP:
+        too_wide = page.evaluate(OVERFLOWING_EQUATIONS)
+        assert not too_wide, f"equations wider than the column: {too_wide}"
+    assert page.evaluate(BROKEN_IMAGES) == [], "images failed to load"
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / (name.replace("/", "__").removesuffix(".html") + f"_{width}.png")
+    # The whole page on the desktop; the first screen on the phone (cheaper).
+    page.screenshot(path=str(shot), full_page=width == DESKTOP)
+
+    outside = [u for u in visit.requests if not u.startswith(("file:", "data:"))]
+    assert not outside and not visit.blocked, f"network requests: {outside}"
+    assert not visit.errors, f"JavaScript errors: {visit.errors}"
+
+
+# --- Accessibility ----------------------------------------------------------
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", book_pages())
+def test_axe_finds_no_wcag_violation(visits, name, width):
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("axe-playwright-python is missing (requirements.txt pins it)")
+    axe = Axe()
+    # preload=False: axe would re-fetch the style sheets, which file:// refuses.
+    options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "preload": False}
+    results = axe.run(visits(name, width).page, options=options)
+    found = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+    assert not found, f"axe-core at {width} px: {found}"
+
+
+# --- Figures: legible text, alt text ---------------------------------------
+
+
+def png_text_chunks(data: bytes) -> dict:
+    """The tEXt/iTXt/zTXt chunks of a PNG file, as a dict of str."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return {}
+    chunks, pos = {}, 8
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            chunks[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"zTXt":
+            key, _, rest = body.partition(b"\0")
+            chunks[key.decode("latin-1")] = zlib.decompress(rest[1:]).decode("latin-1")
+        elif kind == b"iTXt":
+            key, _, rest = body.partition(b"\0")
+            compressed, rest = rest[0], rest[2:]
+            _lang, _, rest = rest.partition(b"\0")
+            _tkey, _, text = rest.partition(b"\0")
+            text = zlib.decompress(text) if compressed else text
+            chunks[key.decode("latin-1")] = text.decode("utf-8")
+        elif kind == b"IEND":
+            break
+    return chunks
+
+
+def png_dpi(data: bytes) -> float:
+    """Pixels per inch from a PNG's pHYs chunk (matplotlib writes it), else 72."""
+    at = data.find(b"pHYs")
+    if at < 0:
+        return 72.0
+    per_metre = int.from_bytes(data[at + 4 : at + 8], "big")
+    unit = data[at + 12]
+    return per_metre * 0.0254 if unit == 1 and per_metre else 72.0
+
+
+@functools.lru_cache(maxsize=1)
+def default_min_font_pt() -> float:
+    """The smallest text matplotlib draws with its default rcParams, in points."""
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    keys = ["font.size", "xtick.labelsize", "ytick.labelsize", "legend.fontsize"]
+    keys += ["axes.labelsize", "axes.titlesize"]
+    return min(FontProperties(size=mpl.rcParams[k]).get_size_in_points() for k in keys)
+
+
+def image_bytes(src: str) -> bytes:
+    if src.startswith("data:"):
+        header, _, payload = src.partition(",")
+        return base64.b64decode(payload) if ";base64" in header else b""
+    url = urlparse(src)
+    path = Path(unquote(url.path)) if url.scheme == "file" else None
+    return path.read_bytes() if path and path.is_file() else b""
+
+
+def smallest_text_px(data: bytes):
+    """(size in px at natural size, whether the figure code recorded it)."""
+    recorded = png_text_chunks(data).get(MIN_FONT_KEY)
+    if recorded is not None:
+        return float(recorded), True
+    return default_min_font_pt() * png_dpi(data) / 72.0, False
+
+
+def figure_text_sizes(page):
+    """Each article image's smallest text in CSS px as shown, and its context."""
+    rows = []
+    for img in page.evaluate(ARTICLE_IMAGES):
+        data = image_bytes(img["src"])
+        if not data.startswith(b"\x89PNG") or not img["natural"]:
+            continue
+        natural_px, recorded = smallest_text_px(data)
+        scale = img["shown"] / img["natural"]
+        rows.append(
+            {
+                "image": (img["id"] or img["src"].rsplit("/", 1)[-1])[:40],
+                "shown_px": natural_px * scale,
+                "scale": scale,
+                "recorded": recorded,
+                "scrolls_at_full_size": img["scrolls"] and scale >= 0.99,
+            }
+        )
+    return rows
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", content_pages())
+def test_figure_text_is_legible(visits, name, width):
+    page = visits(name, width).page
+    rows = figure_text_sizes(page)
+    floor = MIN_TEXT_PX[width]
+    too_small = [
+        f"{r['image']}: {r['shown_px']:.1f} px (scale {r['scale']:.2f}"
+        + ("" if r["recorded"] else ", unrecorded: matplotlib's default")
+        + ")"
+        for r in rows
+        if r["shown_px"] < floor and not r["scrolls_at_full_size"]
+    ]
+    unrecorded = [r["image"] for r in rows if not r["recorded"]]
+    smallest = min((r["shown_px"] for r in rows), default=None)
+    print(f"{name} @ {width}px: {len(rows)} figures, smallest text {smallest} px")
+    if unrecorded:
+        print(f"{name} @ {width}px: no {MIN_FONT_KEY} in {unrecorded}")
+    assert not too_small, f"figure text below {floor} px at {width} px: {too_small}"
+
+
+# Alt text that only names the file: a path, an image file name or a hash.
+FILE_NAME_ALT = re.compile(
+    r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$|^[0-9a-f]{16,}$|_images/", re.I
+)
+
+
+@pytest.mark.parametrize("name", content_pages())
+def test_every_figure_says_what_it_shows(visits, name):
+    page = visits(name, DESKTOP).page
+    bad = [
+        f"{(img['id'] or img['src'].rsplit('/', 1)[-1])[:40]}: alt={img['alt']!r}"
+        for img in page.evaluate(ARTICLE_IMAGES)
+        if not (img["alt"] or "").strip() or FILE_NAME_ALT.search(img["alt"].strip())
+    ]
+    assert not bad, f"images without a description: {bad}"
+
+
+UNLABELLED_CONTROLS = """() => Array.from(document.querySelectorAll(
+        'input:not([type=hidden]), select, textarea'))
+    .filter(c => !(c.getAttribute("aria-label") || "").trim()
+                 && !c.getAttribute("aria-labelledby")
+                 && !(c.labels && c.labels.length)
+                 && !(c.getAttribute("title") || "").trim())
+    .map(c => c.outerHTML.slice(0, 80))"""
+
+
+@pytest.mark.parametrize("name", book_pages())
+def test_every_form_control_has_a_label(visits, name):
+    page = visits(name, DESKTOP).page
+    assert page.evaluate(UNLABELLED_CONTROLS) == []
+
+
+# --- Phone layout -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", book_pages())
+def test_wide_equations_and_outputs_scroll_visibly_on_a_phone(visits, name):
+    page = visits(name, PHONE).page
+    assert not page.evaluate(PAGE_SCROLLS_SIDEWAYS), "the page scrolls sideways"
+    hidden = [
+        w["what"]
+        for w in page.evaluate(WIDE_CONTENT)
+        if w["overflow"] not in ("auto", "scroll") or (w["bar"] < 4 and not w["shadow"])
+    ]
+    assert not hidden, f"cut off, or scrolling without a visible cue: {hidden}"
+
+
+@pytest.mark.parametrize("width", [PHONE, TABLET])
+@pytest.mark.parametrize("name", content_pages()[:2])
+def test_sidebar_toggles_open_the_chapter_navigation(browser, name, width):
+    need_book(name)
+    visit = PageVisit(browser, name, width)
     page = visit.page
     try:
-        math_state = page.evaluate(WAIT_FOR_MATHJAX)
-        assert math_state in ("no math", "typeset"), math_state
-        n_math = page.locator(".math").count()
-        n_rendered = page.locator("mjx-container").count()
-        assert n_rendered >= n_math, f"{n_math} math elements, {n_rendered} rendered"
-        raw_tex = re.findall(
-            r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{", page.evaluate(ARTICLE_TEXT)
-        )
-        assert not raw_tex, f"TeX left unrendered: {raw_tex[:5]}"
-        too_wide = page.evaluate(OVERFLOWING_EQUATIONS)
-        assert not too_wide, f"equations wider than the page: {too_wide}"
+        page.locator(".bd-header-article button.primary-toggle").click()
+        dialog = page.locator("#pst-primary-sidebar-modal")
+        dialog.wait_for(state="visible", timeout=10000)
+        links = dialog.locator("nav a[href$='.html']")
+        assert links.count() >= 2, "the navigation dialog lists no chapters"
+        assert links.first.is_visible()
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden", timeout=10000)
+        toggle = page.locator(".bd-header-article button.secondary-toggle")
+        if toggle.count():
+            toggle.click()
+            page.locator("#pst-secondary-sidebar-modal").wait_for(
+                state="visible", timeout=10000
+            )
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
 
-        assert page.evaluate(BROKEN_IMAGES) == [], "images failed to load"
 
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shot = SHOTS / (name.replace("/", "__").removesuffix(".html") + ".png")
-        page.screenshot(path=str(shot), full_page=True)
+# --- Interaction ------------------------------------------------------------
 
+
+@pytest.mark.parametrize("name", content_pages())
+def test_animations_play_and_step(browser, name):
+    need_book(name)
+    if "anim-slider" not in (BOOK / name).read_text(errors="replace"):
+        pytest.skip("no animation on this page")
+    visit = PageVisit(browser, name, DESKTOP)
+    page = visit.page
+    try:
         for k, box in enumerate(page.locator("div.animation").all()):
             before = box.evaluate(FRAME_STATE)
             assert before[0], f"animation {k} shows no frame"
@@ -170,7 +529,7 @@ def test_page_works_offline_in_chromium(browser, name):
             page.wait_for_function(
                 "([box, src]) => box.querySelector('img').getAttribute('src') !== src",
                 arg=[box.element_handle(), before[0]],
-                timeout=5000,
+                timeout=10000,
             )
             after = box.evaluate(FRAME_STATE)
             assert after[1] != before[1], f"animation {k}: slider did not move"
@@ -180,9 +539,118 @@ def test_page_works_offline_in_chromium(browser, name):
             stepped = box.evaluate(FRAME_STATE)
             assert stepped[1] == "1", f"animation {k}: stepping gave frame {stepped[1]}"
             assert stepped[0] != before[0], f"animation {k}: step kept the frame"
-
-        outside = [u for u in visit.requests if not u.startswith(("file:", "data:"))]
-        assert not outside and not visit.blocked, f"network requests: {outside}"
         assert not visit.errors, f"JavaScript errors: {visit.errors}"
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("name", content_pages())
+def test_solution_title_link_opens_the_solution(browser, name):
+    need_book(name)
+    if 'class="admonition solution' not in (BOOK / name).read_text(errors="replace"):
+        pytest.skip("no solution on this page")
+    visit = PageVisit(browser, name, DESKTOP)
+    page = visit.page
+    try:
+        solution = page.locator("div.solution.toggle").first
+        link = solution.locator(".admonition-title a").first
+        url = page.url
+        assert "toggle-hidden" in (solution.get_attribute("class") or "")
+        link.click()
+        assert "toggle-hidden" not in (solution.get_attribute("class") or "")
+        assert page.url == url, "the link jumped away instead of opening"
+        link.focus()
+        page.keyboard.press("Enter")
+        assert "toggle-hidden" in (solution.get_attribute("class") or "")
+        assert not visit.errors, f"JavaScript errors: {visit.errors}"
+    finally:
+        visit.close()
+
+
+def test_landing_page_links_every_chapter():
+    need_book(book_pages()[0])
+    toc = (ROOT / "_toc.yml").read_text()
+    root = re.search(r"^root:\s*(\S+)", toc, re.M).group(1)
+    chapters = re.findall(r"^\s*-\s*file:\s*(\S+)", toc, re.M)
+    landing = (BOOK / f"{root}.html").read_text()
+    article = landing[landing.index("<article") : landing.index("</article>")]
+    linked = {Path(h).stem for h in re.findall(r'href="([^"#]+\.html)', article)}
+    missing = [c for c in chapters if Path(c).stem not in linked]
+    assert not missing, f"the landing page does not link {missing}"
+
+
+def test_figures_keep_their_colours_in_dark_mode(browser):
+    with_figures = [
+        n for n in content_pages() if "cell_output" in (BOOK / n).read_text()
+    ]
+    need_book(with_figures[0] if with_figures else MISSING)
+    name = next(n for n in with_figures if "<img" in (BOOK / n).read_text())
+    visit = PageVisit(browser, name, DESKTOP)
+    try:
+        visit.page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        style = visit.page.evaluate(
+            """() => { const s = getComputedStyle(
+                document.querySelector('div.cell_output img'));
+                return [s.filter, s.backgroundColor]; }"""
+        )
+        assert style == ["none", "rgb(255, 255, 255)"], style
+    finally:
+        visit.close()
+
+
+# --- Weight -------------------------------------------------------------------
+
+
+def request_bytes(url: str) -> int:
+    if url.startswith("data:"):
+        return 0  # inside the page that holds it, already counted
+    parsed = urlparse(url)
+    path = Path(unquote(parsed.path))
+    return path.stat().st_size if parsed.scheme == "file" and path.is_file() else 0
+
+
+@pytest.mark.parametrize("name", book_pages())
+def test_page_weight_within_budget(visits, name):
+    visit = visits(name, PHONE)
+    visit.page.wait_for_load_state("networkidle")
+    weight = sum(request_bytes(u) for u in set(visit.requests))
+    print(f"{name}: {len(set(visit.requests))} requests, {weight / 1024:.0f} KiB")
+    assert weight <= WEIGHT_BUDGET_BYTES, f"{name} weighs {weight / 1024:.0f} KiB"
+
+
+# --- Search -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def book_server():
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(BOOK))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_search_snippets_show_text_not_tex(browser, book_server):
+    need_book(book_pages()[0])
+    visit = PageVisit(
+        browser, "search.html", DESKTOP, url=f"{book_server}/search.html?q=padding"
+    )
+    page = visit.page
+    try:
+        page.wait_for_function(
+            "() => document.querySelectorAll('#search-results p.context').length > 0",
+            timeout=30000,
+        )
+        page.wait_for_timeout(500)
+        snippets = page.locator("#search-results p.context").all_inner_texts()
+        tex = [s for s in snippets if re.search(r"\\[(\[a-zA-Z]", s)]
+        assert not tex, f"raw TeX in search results: {tex[:2]}"
+        header = [s for s in snippets if ".pdf" in s or ".ipynb" in s]
+        assert not header, f"page-header junk in search results: {header[:2]}"
     finally:
         visit.close()
