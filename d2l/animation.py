@@ -37,6 +37,7 @@ import matplotlib.pyplot as plt
 from matplotlib.animation import FuncAnimation, HTMLWriter
 from mxnet import nd
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from . import _checks, style
 from ._checks import IntOrPair
@@ -95,8 +96,12 @@ class _PaletteHTMLWriter(HTMLWriter):
         self.fig.savefig(rgba, format="png", dpi=self.dpi, **savefig_kwargs)
         image = Image.open(rgba).convert("RGB")
         image = image.quantize(colors=64, dither=Image.Dither.NONE)
+        record = PngInfo()  # the frame's smallest text, as in a static figure
+        record.add_text(
+            style.FONT_METADATA_KEY, f"{style.smallest_text_px(self.fig):.1f}"
+        )
         small = io.BytesIO()
-        image.save(small, format="png", optimize=True)
+        image.save(small, format="png", optimize=True, pnginfo=record)
         self._saved_frames.append(base64.encodebytes(small.getvalue()).decode("ascii"))
 
 

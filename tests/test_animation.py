@@ -149,3 +149,17 @@ def test_a_bad_interval_is_a_value_error_naming_interval(interval):
 def test_a_dpi_that_makes_huge_frames_is_refused():
     with pytest.raises(ValueError, match=r"frames of at most 2000 px"):
         animation.animate_pool(nd.arange(64).reshape((8, 8)), 2, dpi=400)
+
+
+def test_each_frame_records_its_smallest_text_in_pixels(pool_anim):
+    import io
+
+    from PIL import Image
+
+    from d2l import style
+
+    texts = {
+        Image.open(io.BytesIO(f)).text[style.FONT_METADATA_KEY]
+        for f in frames(pool_anim.html)
+    }
+    assert texts == {f"{style.FONT_PT * style.DPI / 72:.1f}"}
