@@ -4,7 +4,7 @@ Each topic lives in its own module; this file re-exports the public names so
 that notebooks can write ``d2l.corr2d`` or ``d2l.try_gpu()``.
 """
 
-from . import animation, explorers, figures, windows  # noqa: F401 (d2l.figures...)
+from . import animation, explorers, figures, lenet_figure, windows  # noqa: F401
 from .convolution import (
     Conv2D,
     comp_conv2d,

@@ -88,12 +88,12 @@ class TrainingPlot:
     --------
     >>> plot = TrainingPlot(num_epochs=3)
     >>> plot.update(History([1.0, 0.5], [0.4, 0.8], [0.3, 0.7]))
-    >>> [line.get_ydata().tolist() for line in plot.figure.axes[0].lines]
+    >>> [list(line.get_ydata()) for line in plot.figure.axes[0].lines]
     [[1.0, 0.5]]
     >>> plot.close()
     """
 
-    def __init__(self, num_epochs: int, figsize: Tuple[float, float] = (7.5, 2.8)):
+    def __init__(self, num_epochs: int, figsize: Tuple[float, float] = (6.5, 2.7)):
         self.figure, (self.ax_loss, self.ax_acc) = plt.subplots(1, 2, figsize=figsize)
         self.ax_loss.set(xlabel="epoch", ylabel="training loss", xlim=(1, num_epochs))
         self.ax_acc.set(
@@ -102,8 +102,12 @@ class TrainingPlot:
         (self._loss,) = self.ax_loss.plot([], [], "-", color="C0")
         (self._train,) = self.ax_acc.plot([], [], "-", color="C0", label="train")
         (self._test,) = self.ax_acc.plot([], [], "--", color="C1", label="test")
-        self.ax_acc.legend(loc="lower right")
+        self.ax_acc.legend(loc="lower right", fontsize=11)
         for ax in (self.ax_loss, self.ax_acc):
+            # 11-point text stays legible when the page scales the figure down.
+            ax.xaxis.label.set_fontsize(11)
+            ax.yaxis.label.set_fontsize(11)
+            ax.tick_params(labelsize=11)
             ax.grid(True)
             ax.xaxis.get_major_locator().set_params(integer=True)
         self.figure.tight_layout()
