@@ -41,20 +41,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = Path(os.environ.get("D2L_BOOK_HTML", ROOT / "_build" / "html"))
 SHOTS = BOOK.parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MISSING = "<no built book>"
 
 DESKTOP, PHONE, TABLET = 1280, 390, 900

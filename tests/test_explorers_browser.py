@@ -18,21 +18,12 @@ from pathlib import Path
 import mxnet as mx
 import numpy as np
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from mxnet import nd
 
 import d2l
 from d2l import explorers
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CONFIGS = 60  # random settings per explorer
 MINUS = "\u2212"
 CHECKED = {}  # explorer -> configurations compared, printed at the end
