@@ -84,14 +84,6 @@ def test_corr2d_multi_in_gradients():
     np.testing.assert_allclose(dK, dK_ref[0], atol=1e-10)
 
 
-def test_corr2d_multi_in_out_1x1_gradients():
-    X, K = uniform(3, 4, 5), uniform(2, 3, 1, 1, seed=1)
-    head, (dX, dK) = grads(d2l.corr2d_multi_in_out_1x1, X, K)
-    dX_ref, dK_ref = ref.corr2d_multi_in_out_grads(X.asnumpy(), K.asnumpy(), head)
-    np.testing.assert_allclose(dX, dX_ref, atol=1e-10)
-    np.testing.assert_allclose(dK, dK_ref, atol=1e-10)
-
-
 @pytest.mark.parametrize(
     "f", [variants.corr2d_shift_add, variants.corr2d_im2col], ids=lambda f: f.__name__
 )
@@ -103,9 +95,17 @@ def test_variant_gradients(f):
     np.testing.assert_allclose(dK, dK_ref, atol=1e-10)
 
 
-def test_multi_in_out_im2col_gradients():
-    X, K = uniform(2, 6, 6), uniform(3, 2, 2, 3, seed=1)
-    head, (dX, dK) = grads(variants.corr2d_multi_in_out_im2col, X, K)
+@pytest.mark.parametrize(
+    "f, x_shape, k_shape",
+    [
+        (d2l.corr2d_multi_in_out_1x1, (3, 4, 5), (2, 3, 1, 1)),
+        (variants.corr2d_multi_in_out_im2col, (2, 6, 6), (3, 2, 2, 3)),
+    ],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_multi_in_out_gradients(f, x_shape, k_shape):
+    X, K = uniform(*x_shape), uniform(*k_shape, seed=1)
+    head, (dX, dK) = grads(f, X, K)
     dX_ref, dK_ref = ref.corr2d_multi_in_out_grads(X.asnumpy(), K.asnumpy(), head)
     np.testing.assert_allclose(dX, dX_ref, atol=1e-10)
     np.testing.assert_allclose(dK, dK_ref, atol=1e-10)
