@@ -70,10 +70,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _opener():
+    """Opens local URLs directly, never through a proxy."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _local(url: str):
-    """Open a local URL directly (no proxy), as JupyterLab's REST API wants."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    return opener.open(url, timeout=5)
+    return _opener().open(url, timeout=5)
 
 
 def _skip(reason: str) -> None:
@@ -103,7 +106,27 @@ def _write_home(home: Path) -> Path:
     (notification / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    # The kernel imports d2l (MXNet, Matplotlib) as it starts, while Chromium
+    # loads JupyterLab, instead of afterwards; the first cell imports it again.
+    profile = home / "ipython" / "profile_default"
+    profile.mkdir(parents=True)
+    (profile / "ipython_kernel_config.py").write_text(
+        'c.IPKernelApp.exec_lines = ["import d2l.explorers"]\n'
+    )
     return root
+
+
+def _start_kernel(url: str) -> None:
+    """Open the notebook's session now; JupyterLab joins it when it opens."""
+    session = {"path": "explorers.ipynb", "name": "explorers.ipynb"}
+    session.update(type="notebook", kernel={"name": "python3"})
+    request = urllib.request.Request(
+        f"{url}/api/sessions",
+        data=json.dumps(session).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    _opener().open(request, timeout=30).read()
 
 
 @contextlib.contextmanager
@@ -131,6 +154,7 @@ def running_lab(home: Path):
         f"--ServerApp.root_dir={root}",
         "--IdentityProvider.token=",
         "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True",  # lets the test POST a session
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
@@ -155,6 +179,7 @@ def running_lab(home: Path):
                             f"its log ends:\n{log_path.read_text()[-800:]}"
                         ) from None
                     time.sleep(0.3)
+            _start_kernel(url)
             yield url
         finally:
             _stop(process, url)
@@ -164,7 +189,7 @@ def _stop(process: subprocess.Popen, url: str) -> None:
     """Shut the kernels down through the API (they outlive a killed server)."""
     if process.poll() is not None:
         return
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    opener = _opener()
     try:
         for kernel in json.load(opener.open(f"{url}/api/kernels", timeout=5)):
             request = urllib.request.Request(
