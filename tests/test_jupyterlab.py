@@ -39,6 +39,7 @@ from d2l.explorers.network import gluon_rows
 MINUS = "\u2212"
 START_TIMEOUT = 60  # seconds for the server to answer
 CELL_TIMEOUT = 90  # seconds for the kernel to import d2l and draw every explorer
+SECONDS = {}  # how long each step of starting took, printed at the end
 
 # One cell per explorer, as a reader would write them.
 CELLS = [
@@ -113,6 +114,20 @@ def _write_home(home: Path) -> Path:
     (profile / "ipython_kernel_config.py").write_text(
         'c.IPKernelApp.exec_lines = ["import d2l.explorers"]\n'
     )
+    # Server extensions the test does not use (language servers, terminals).
+    (home / "config").mkdir()
+    (home / "config" / "jupyter_server_config.json").write_text(
+        json.dumps(
+            {
+                "ServerApp": {
+                    "jpserver_extensions": {
+                        "jupyter_lsp": False,
+                        "jupyter_server_terminals": False,
+                    }
+                }
+            }
+        )
+    )
     return root
 
 
@@ -166,6 +181,7 @@ def running_lab(home: Path):
             command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root
         )
         url = f"http://127.0.0.1:{port}"
+        start = time.monotonic()
         try:
             deadline = time.monotonic() + START_TIMEOUT
             while True:
@@ -179,6 +195,7 @@ def running_lab(home: Path):
                             f"its log ends:\n{log_path.read_text()[-800:]}"
                         ) from None
                     time.sleep(0.3)
+            SECONDS["server up"] = time.monotonic() - start
             _start_kernel(url)
             yield url
         finally:
@@ -224,6 +241,7 @@ def open_notebook(playwright, url: str):
             r.abort()
 
     page.route("**/*", route)
+    start = time.monotonic()
     try:
         page.goto(f"{url}/lab/tree/explorers.ipynb")
         page.wait_for_function(
@@ -236,10 +254,12 @@ def open_notebook(playwright, url: str):
             }""",
             timeout=CELL_TIMEOUT * 1000,
         )
+        SECONDS["JupyterLab open, kernel idle"] = time.monotonic() - start
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_selector(
             "[data-explorer=photo][data-ready=true]", timeout=CELL_TIMEOUT * 1000
         )
+        SECONDS["cells run, explorers drawn"] = time.monotonic() - start
         yield page
     finally:
         browser.close()
@@ -263,6 +283,8 @@ def lab(tmp_path_factory):
         p = stack.enter_context(sync_api.sync_playwright())
         page = stack.enter_context(open_notebook(p, url))
         yield page
+        times = ", ".join(f"{k} {v:.0f} s" for k, v in SECONDS.items())
+        print(f"\nJupyterLab test: {times}")
         assert not page.outside, f"requests left the server: {page.outside}"
         assert not page.errors, page.errors
 

@@ -388,15 +388,18 @@ function render({ model, el }) {
     model.save_changes();
   }
 
-  model.on("change:state", () => {
+  const onState = () => {
     const incoming = model.get("state");
     if (incoming === written) return;
     state = structuredClone(incoming);
     buildControls();
     update();
-  });
+  };
+  model.on("change:state", onState);
   buildControls();
   update();
+  // anywidget calls this when the view goes (cell cleared or re-run).
+  return () => model.off("change:state", onState);
 }
 
 export default { render };
