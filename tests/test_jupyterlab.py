@@ -367,6 +367,24 @@ def test_each_explorer_renders_as_a_live_widget(lab):
     assert lab.locator(".d2l-explorer-static").count() == 0
 
 
+def test_explorers_fit_their_cells_and_show_keyboard_focus(lab):
+    for root in lab.locator(".d2l-x").all():
+        fits = root.evaluate(
+            "el => el.scrollWidth <= el.clientWidth"
+            " && el.getBoundingClientRect().right"
+            " <= el.closest('.jp-OutputArea-output').getBoundingClientRect().right"
+        )
+        assert fits, root.get_attribute("data-explorer")
+    select = lab.locator("[data-explorer=pooling] select").first
+    select.focus()
+    lab.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
+    outline = lab.evaluate(
+        "() => [document.activeElement.closest('.d2l-x') !== null,"
+        " getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert outline[0] and outline[1] != "none", outline
+
+
 def test_correlation_page_edits_reach_python(lab):
     root = lab.locator("[data-explorer=correlation]")
     set_pair(root, "Padding", [1, 1])
