@@ -314,3 +314,27 @@ def test_explorer_module_examples_hold(module):
 
     result = doctest.testmod(importlib.import_module(f"d2l.explorers.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_two_channel_presets_add_up_to_the_multi_channel_output():
+    import d2l
+
+    channels = [
+        explorers.CORRELATION_PRESETS[f"two channels: channel {c}"] for c in range(2)
+    ]
+    X = nd.array([c["X"] for c in channels])
+    K = nd.array([c["K"] for c in channels])
+    parts = [
+        explorers.CorrelationPlayground(f"two channels: channel {c}").check()
+        for c in range(2)
+    ]
+    total = nd.array(parts[0]) + nd.array(parts[1])
+    assert (total == d2l.corr2d_multi_in(X, K)).min().asscalar() == 1
+
+
+def test_a_playground_offers_its_starting_preset_even_when_not_offered_by_default():
+    default = explorers.CorrelationPlayground()
+    assert "two channels: channel 0" not in default.state["presets"]
+    assert "Sobel" in default.state["presets"]
+    own = explorers.CorrelationPlayground("two channels: channel 1")
+    assert "two channels: channel 1" in own.state["presets"]

@@ -190,15 +190,18 @@ function render({ model, el }) {
     build(`type-${state.layers.length - 1}`);
     update();
   });
-  model.on("change:state", () => {
+  const onState = () => {
     const incoming = model.get("state");
     if (incoming === written) return;
     state = structuredClone(incoming);
     build();
     update();
-  });
+  };
+  model.on("change:state", onState);
   build();
   update();
+  // anywidget calls this when the view goes (cell cleared or re-run).
+  return () => model.off("change:state", onState);
 }
 
 export default { render };

@@ -176,13 +176,14 @@ function render({ model, el }) {
     syncControls();
     update();
   });
-  model.on("change:state", () => {
+  const onState = () => {
     const incoming = model.get("state");
     if (incoming === written) return;
     state = structuredClone(incoming);
     syncControls();
     update();
-  });
+  };
+  model.on("change:state", onState);
 
   const image = new Image();
   image.src = state.photo;
@@ -197,6 +198,8 @@ function render({ model, el }) {
     root.dataset.ready = "true";
   });
   syncControls();
+  // anywidget calls this when the view goes (cell cleared or re-run).
+  return () => model.off("change:state", onState);
 }
 
 export default { render };

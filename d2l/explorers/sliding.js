@@ -148,16 +148,25 @@ function withSubscripts(text) {
   });
 }
 
+// Reports each new value once: typing reports it ("input"), and leaving the
+// field ("change") only clamps a value typed out of range. Reporting the same
+// value again on leaving would redraw the grids under the reader's next click.
 function numberInput(label, value, min, max, onValue) {
   const input = make("input", { type: "number", min, max, step: 1, value });
+  let last = value;
+  const report = (v) => {
+    if (v === last) return;
+    last = v;
+    onValue(v);
+  };
   input.addEventListener("change", () => {
     const v = Math.min(max, Math.max(min, Math.round(Number(input.value) || min)));
     input.value = v;
-    onValue(v);
+    report(v);
   });
   input.addEventListener("input", () => {
     const v = Number(input.value);
-    if (Number.isInteger(v) && v >= min && v <= max) onValue(v);
+    if (Number.isInteger(v) && v >= min && v <= max) report(v);
   });
   return make("label", {}, [`${label} `, input]);
 }
@@ -379,15 +388,18 @@ function render({ model, el }) {
     model.save_changes();
   }
 
-  model.on("change:state", () => {
+  const onState = () => {
     const incoming = model.get("state");
     if (incoming === written) return;
     state = structuredClone(incoming);
     buildControls();
     update();
-  });
+  };
+  model.on("change:state", onState);
   buildControls();
   update();
+  // anywidget calls this when the view goes (cell cleared or re-run).
+  return () => model.off("change:state", onState);
 }
 
 export default { render };

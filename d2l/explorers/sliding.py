@@ -61,7 +61,19 @@ CORRELATION_PRESETS = {
         "stride": [3, 4],
     },
     "dilation 2": {"X": _arange(7, 7), "K": _PLUS, "dilation": [2, 2]},
+    # Section 4's two-channel example, one channel at a time: the two outputs
+    # add up to the multi-channel result.
+    "two channels: channel 0": {
+        "X": [[1, 0, 2], [3, 1, 0], [0, 2, 1]],
+        "K": [[1, 2], [0, 1]],
+    },
+    "two channels: channel 1": {
+        "X": [[2, 1, 0], [0, 1, 2], [1, 0, 1]],
+        "K": [[1, 0], [-1, 1]],
+    },
 }
+# What a playground offers unless told otherwise: the single-channel presets.
+_CORRELATION_OFFERED = [n for n in CORRELATION_PRESETS if not n.startswith("two ")]
 
 POOLING_PRESETS = {
     "maximum 2x2": {"X": _arange(3, 3), "window": [2, 2], "pool_mode": "max"},
@@ -127,9 +139,12 @@ class _Playground(Explorer):
     module = "sliding.js"
     kind = ""
     PRESETS: dict = {}
+    OFFERED: list = []  # the presets offered by default
 
     def __init__(self, preset: str, presets: Sequence[str] | None = None) -> None:
-        names = list(self.PRESETS) if presets is None else list(presets)
+        names = list(self.OFFERED) if presets is None else list(presets)
+        if presets is None and preset not in names:
+            names.append(preset)
         for name in names:
             _checks.one_of("presets", name, list(self.PRESETS))
         _checks.one_of("preset", preset, list(self.PRESETS))
@@ -239,7 +254,8 @@ class CorrelationPlayground(_Playground):
     preset : str
         One of ``CORRELATION_PRESETS``: the first state shown.
     presets : list of str, optional
-        The presets the page offers (default: all).
+        The presets the page offers (default: all but the two-channel
+        example's channels, which section 4 offers side by side).
 
     Examples
     --------
@@ -254,6 +270,7 @@ class CorrelationPlayground(_Playground):
     kind = "correlation"
     widget_name = "CorrelationWidget"
     PRESETS = CORRELATION_PRESETS
+    OFFERED = _CORRELATION_OFFERED
 
     def __init__(
         self, preset: str = "19-25-37-43", presets: Sequence[str] | None = None
@@ -313,6 +330,7 @@ class PoolingPlayground(_Playground):
     kind = "pooling"
     widget_name = "PoolingWidget"
     PRESETS = POOLING_PRESETS
+    OFFERED = list(POOLING_PRESETS)
 
     def __init__(
         self, preset: str = "maximum 2x2", presets: Sequence[str] | None = None
