@@ -36,20 +36,24 @@ class History:
 
     ``train_loss`` is the mean loss and ``train_acc`` the accuracy over the
     minibatches of the epoch (the weights change while they are counted);
-    ``test_acc`` is measured on the test set after the epoch. ``seconds``
-    holds each epoch's wall-clock time, which depends on the machine.
+    ``test_acc`` is measured on the test set after the epoch, or only after
+    the last one when training was asked for ``test_each_epoch=False``.
+    ``lr`` is the learning rate of each epoch's last step (it falls when
+    the run follows a schedule). ``seconds`` holds each epoch's wall-clock
+    time, which depends on the machine.
     """
 
     train_loss: List[float] = field(default_factory=list)
     train_acc: List[float] = field(default_factory=list)
     test_acc: List[float] = field(default_factory=list)
+    lr: List[float] = field(default_factory=list)
     seconds: List[float] = field(default_factory=list)
     figure: Figure | None = None
 
     @property
     def epochs(self) -> int:
         """How many epochs have been recorded."""
-        return len(self.test_acc)
+        return len(self.train_loss)
 
 
 def evaluate_accuracy(
@@ -102,7 +106,15 @@ class TrainingPlot:
         (self._loss,) = self.ax_loss.plot([], [], "-", color="C0")
         (self._train,) = self.ax_acc.plot([], [], "-", color="C0", label="train")
         (self._test,) = self.ax_acc.plot([], [], "--", color="C1", label="test")
-        self.ax_acc.legend(loc="lower right", fontsize=11)
+        # Above the axes, so that it hides no curve: a run stuck at chance
+        # draws its lines along the bottom, where a legend inside would sit.
+        self.ax_acc.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=2,
+            frameon=False,
+            fontsize=11,
+        )
         for ax in (self.ax_loss, self.ax_acc):
             # 11-point text stays legible when the page scales the figure down.
             ax.xaxis.label.set_fontsize(11)
@@ -118,7 +130,11 @@ class TrainingPlot:
         epochs = np.arange(1, len(history.train_loss) + 1)
         self._loss.set_data(epochs, history.train_loss)
         self._train.set_data(epochs, history.train_acc)
-        self._test.set_data(epochs[: len(history.test_acc)], history.test_acc)
+        # Test accuracies belong to the last epochs (all of them, or only the
+        # last one when the run measures it once).
+        self._test.set_data(
+            epochs[len(epochs) - len(history.test_acc) :], history.test_acc
+        )
         self.ax_loss.relim()
         self.ax_loss.autoscale_view(scalex=False)
         if self._handle is not None:
@@ -153,6 +169,8 @@ def train_classifier(
     init: mx.init.Initializer | None = None,
     plot: bool = True,
     verbose: bool = True,
+    test_each_epoch: bool = True,
+    schedule: str = "constant",
 ) -> History:
     """Initialise ``net`` afresh and train it with softmax cross-entropy.
 
@@ -182,6 +200,13 @@ def train_classifier(
         Draw the loss and accuracy curves as training goes.
     verbose : bool, default True
         Print one line per epoch.
+    test_each_epoch : bool, default True
+        Measure the test accuracy after every epoch; False measures it only
+        after the last one, which saves a pass over the test set per epoch
+        when only the final accuracy matters.
+    schedule : {'constant', 'cosine'}, default 'constant'
+        'cosine' lowers the learning rate from ``lr`` to 0 along half a
+        cosine over all the steps of the run, so the last steps are small.
 
     Returns
     -------
@@ -207,6 +232,8 @@ def train_classifier(
         "a positive number",
         repr(lr),
     )
+    _checks.instance("test_each_epoch", test_each_epoch, bool, "True or False")
+    _checks.one_of("schedule", schedule, ["constant", "cosine"])
     if ctx is None:
         ctx = X_train.context
     _checks.instance("ctx", ctx, mx.Context, "an mx.Context such as mx.cpu()")
@@ -217,7 +244,13 @@ def train_classifier(
     mx.random.seed(seed)
     order_rng = np.random.RandomState(seed)
     net.initialize(init or mx.init.Xavier(), ctx=ctx, force_reinit=True)
-    trainer = gluon.Trainer(net.collect_params(), optimizer, {"learning_rate": lr})
+    options: dict = {"learning_rate": lr}
+    if schedule == "cosine":
+        steps = num_epochs * -(-len(y_train) // batch_size)  # ceil: a short last batch
+        options["lr_scheduler"] = mx.lr_scheduler.CosineScheduler(
+            max_update=steps, base_lr=lr, final_lr=0
+        )
+    trainer = gluon.Trainer(net.collect_params(), optimizer, options)
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
     history = History()
     figure = TrainingPlot(num_epochs) if plot else None
@@ -229,15 +262,18 @@ def train_classifier(
         )
         history.train_loss.append(epoch_loss)
         history.train_acc.append(epoch_acc)
-        history.test_acc.append(evaluate_accuracy(net, X_test, y_test))
+        history.lr.append(float(trainer.learning_rate))
+        tested = test_each_epoch or epoch == num_epochs
+        if tested:
+            history.test_acc.append(evaluate_accuracy(net, X_test, y_test))
         history.seconds.append(timer.stop())
         if figure is not None:
             figure.update(history)
         if verbose:
             print(
                 f"epoch {epoch:{len(str(num_epochs))}d}/{num_epochs}: "
-                f"loss {epoch_loss:.3f}, train acc {epoch_acc:.3f}, "
-                f"test acc {history.test_acc[-1]:.3f}"
+                f"loss {epoch_loss:.3f}, train acc {epoch_acc:.3f}"
+                + (f", test acc {history.test_acc[-1]:.3f}" if tested else "")
             )
     if figure is not None:
         figure.close()
@@ -256,7 +292,7 @@ def _train_epoch(
 ) -> Tuple[float, float]:
     """One pass over ``(X, y)`` in shuffled minibatches: mean loss, accuracy."""
     order = nd.array(rng.permutation(len(y)), ctx=X.context)
-    total_loss = total_hits = 0.0
+    losses, hits = [], []
     for start in range(0, len(y), batch_size):
         idx = order[start : start + batch_size]
         X_batch, y_batch = X.take(idx), y.take(idx)
@@ -267,9 +303,13 @@ def _train_epoch(
         # Gluon divides the summed gradient by this, so a short last batch
         # takes a step of the same size as the others.
         trainer.step(len(idx))
-        total_loss += l.sum().asscalar()
-        total_hits += (scores.argmax(axis=1) == y_batch).sum().asscalar()
-    return float(total_loss) / len(y), float(total_hits) / len(y)
+        # Kept as NDArrays: reading a number here would make Python wait for
+        # every step instead of queueing the next one while MXNet computes.
+        losses.append(l.sum())
+        hits.append((scores.argmax(axis=1) == y_batch).sum())
+    total_loss = sum(float(v.asscalar()) for v in losses)
+    total_hits = sum(float(v.asscalar()) for v in hits)
+    return total_loss / len(y), total_hits / len(y)
 
 
 def _positive_int(name: str, value: Any) -> int:

@@ -108,6 +108,43 @@ def test_plot_draws_every_epoch_and_releases_the_figure():
     assert not plt.get_fignums()
 
 
+def test_testing_only_after_the_last_epoch_trains_the_same_way():
+    every = train(num_epochs=4, seed=2)
+    last = train(num_epochs=4, seed=2, test_each_epoch=False)
+    assert last.train_loss == every.train_loss
+    assert last.test_acc == every.test_acc[-1:]
+    assert last.epochs == 4
+
+
+def test_untested_epochs_print_no_test_accuracy(capsys):
+    history = train(num_epochs=2, verbose=True, test_each_epoch=False)
+    first, second = capsys.readouterr().out.splitlines()
+    assert first == (
+        f"epoch 1/2: loss {history.train_loss[0]:.3f}, "
+        f"train acc {history.train_acc[0]:.3f}"
+    )
+    assert second.endswith(f", test acc {history.test_acc[0]:.3f}")
+
+
+def test_plot_puts_a_single_test_accuracy_at_the_last_epoch():
+    history = train(num_epochs=3, plot=True, test_each_epoch=False)
+    test_line = history.figure.axes[1].lines[1]
+    assert list(test_line.get_xdata()) == [3]
+    assert list(test_line.get_ydata()) == history.test_acc
+
+
+def test_constant_schedule_keeps_the_learning_rate():
+    assert train(num_epochs=3, lr=0.2).lr == [0.2, 0.2, 0.2]
+
+
+def test_cosine_schedule_falls_to_zero_at_the_last_step():
+    # 30 points in minibatches of 8: 4 steps per epoch, 12 in all.
+    history = train(num_epochs=3, lr=0.2, schedule="cosine")
+    expected = [0.1 * (1 + np.cos(np.pi * step / 12)) for step in (4, 8, 12)]
+    np.testing.assert_allclose(history.lr, expected, atol=1e-12)
+    assert history.train_loss != train(num_epochs=3, lr=0.2).train_loss
+
+
 def test_no_figure_without_plot():
     assert train(num_epochs=1).figure is None
 
@@ -140,6 +177,11 @@ def test_evaluate_accuracy_uses_prediction_mode():
         (dict(lr="0.1"), "`lr` must be a positive number, got '0.1'"),
         (dict(seed=-1), "`seed` must be a non-negative int, got -1"),
         (dict(ctx="cpu"), "`ctx` must be an mx.Context such as mx.cpu(), got str"),
+        (
+            dict(schedule="step"),
+            "`schedule` must be 'constant' or 'cosine', got 'step'",
+        ),
+        (dict(test_each_epoch=1), "`test_each_epoch` must be True or False, got int"),
     ],
 )
 def test_bad_settings_are_named(kwargs, message):
