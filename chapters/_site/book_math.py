@@ -111,6 +111,11 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
     _upright_capital_greek(root)
     _primes_beside(root)
     _drop_lone_mrows(root)
+    for slash in root.iter("mo"):
+        # TeX sets a slash like a letter; MathML's dictionary pads it.
+        if slash.text == "/":
+            slash.set("lspace", "0")
+            slash.set("rspace", "0")
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)
 
 
