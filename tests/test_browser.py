@@ -5,8 +5,10 @@ Each page of ``_build/html`` is opened from ``file://`` in headless Chromium
 request aborted, once on a desktop (1280x900) and once on a phone (390x844,
 touch, mobile viewport). On every page, at both widths:
 
-* all math is rendered by MathJax (no TeX source left in the visible text), and
-  on the desktop every display equation fits the text column;
+* all math is MathML written when the book was built (no TeX source left in
+  the visible text, no formula the build failed to convert), no page loads
+  MathJax or any other script for math, the book's math font loads, and on the
+  desktop every display equation fits the text column;
 * every image loads, requests go nowhere outside the machine and no JavaScript
   error is logged;
 * axe-core (bundled by ``axe-playwright-python``) finds no WCAG 2.1 A or AA
@@ -66,10 +68,11 @@ MIN_TEXT_PX = {DESKTOP: 11.0, PHONE: 8.0}
 # The PNG text chunk in which d2l's figure code records the size of the
 # smallest text it drew, in pixels of the image at its natural size.
 MIN_FONT_KEY = "d2l:min-font-px"
-# Every request of one page, added up (uncompressed bytes). The theme, its
-# fonts and MathJax weigh about 2 MB; the rest is the page and its figures
-# (2.3-2.9 MB per chapter on 2026-11-30, down from 3.8-4.5 MB).
-WEIGHT_BUDGET_BYTES = 3_500_000
+# Every request of one page, added up (uncompressed bytes). The theme and its
+# fonts weigh about 0.9 MB (math needs no script: it is MathML, in a 48 kB
+# font); the rest is the page and its figures: 1.0-1.5 MB per chapter on
+# 2026-12-01, down from 2.3-2.9 MB with MathJax and 3.8-4.5 MB before.
+WEIGHT_BUDGET_BYTES = 2_000_000
 
 
 def book_pages():
@@ -130,8 +133,7 @@ class PageVisit:
             # A redirect page (index.html): check the page it leads to.
             self.page.wait_for_url(lambda u: u != url, timeout=20000)
             self.page.wait_for_load_state("load")
-        state = self.page.evaluate(WAIT_FOR_MATHJAX)
-        self.math_state = state
+        self.math_state = self.page.evaluate(WAIT_FOR_MATH_FONT)
 
     def _route(self, route):
         url = route.request.url
@@ -145,25 +147,36 @@ class PageVisit:
         self.context.close()
 
 
-WAIT_FOR_MATHJAX = """async () => {
-    if (!document.querySelector(".math")) return "no math";
-    // Up to 30 s: MathJax loads deferred, and the test machine may be busy.
-    for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup
-                                 && MathJax.startup.promise); i++)
-        await new Promise(r => setTimeout(r, 50));
-    if (!window.MathJax) return "MathJax never loaded";
-    await MathJax.startup.promise;
-    // The book typesets lazily, as equations scroll into view: do them all.
-    const doc = MathJax.startup.document;
-    if (doc && doc.lazyTypesetAll) await doc.lazyTypesetAll();
-    return "typeset";
+# Math needs no script: the page holds MathML. Wait for the math font, which
+# decides each equation's width.
+WAIT_FOR_MATH_FONT = """async () => {
+    if (!document.querySelector("math")) return "no math";
+    await document.fonts.ready;
+    // Two frames: book.js marks overflowing equations as tab stops from a
+    // ResizeObserver, which reports once the font has changed their size.
+    for (let i = 0; i < 2; i++) await new Promise(r => requestAnimationFrame(r));
+    const loaded = Array.from(document.fonts).some(
+        f => f.family.replace(/"/g, "") === "Book Math" && f.status === "loaded");
+    return loaded ? "mathml" : "the math font did not load";
 }"""
+
+# Math the build did not turn into MathML: a .math element without a <math>
+# inside, the build's fallback for TeX it could not convert, or TeX inside the
+# MathML (a command name that latex2mathml passed through as text).
+UNCONVERTED_MATH = """() => [
+    ...Array.from(document.querySelectorAll(".math"))
+        .filter(e => !e.querySelector("math")).map(e => e.textContent),
+    ...Array.from(document.querySelectorAll(".math-failed, math merror"))
+        .map(e => e.textContent),
+    ...Array.from(document.querySelectorAll("math"))
+        .filter(e => /\\\\[A-Za-z]/.test(e.textContent)).map(e => e.textContent),
+].map(t => t.trim().slice(0, 60))"""
 
 # The visible text of the article, without code (where "$" and "\(" are fine).
 ARTICLE_TEXT = """() => {
     const root = document.querySelector("article") || document.body;
     const copy = root.cloneNode(true);
-    copy.querySelectorAll("pre, code, script, style, mjx-container, .MathJax")
+    copy.querySelectorAll("pre, code, script, style, math")
         .forEach(e => e.remove());
     return copy.innerText;
 }"""
@@ -178,7 +191,7 @@ BROKEN_IMAGES = """async () => {
 
 # Display equations wider than their column.
 OVERFLOWING_EQUATIONS = """() => Array.from(
-    document.querySelectorAll('mjx-container[display="true"]'))
+    document.querySelectorAll('div.math > math[display="block"]'))
     .filter(c => c.scrollWidth > c.clientWidth + 1)
     .map(c => c.textContent.slice(0, 40))"""
 
@@ -211,7 +224,7 @@ ARTICLE_IMAGES = """() => {
 # reader that there is more: the box must scroll (overflow-x auto/scroll) and
 # either draw a scrollbar that takes room or paint an edge shadow.
 WIDE_CONTENT = """() => {
-    const sel = 'mjx-container[display="true"], div.cell_output pre, '
+    const sel = 'div.math > math[display="block"], div.cell_output pre, '
               + 'div.cell_output .output.text_html, div.cell_output table';
     const out = [];
     for (const el of document.querySelectorAll(sel)) {
@@ -272,10 +285,11 @@ WIDTHS = [DESKTOP, PHONE]
 def test_page_renders_offline(visits, name, width):
     visit = visits(name, width)
     page = visit.page
-    assert visit.math_state in ("no math", "typeset"), visit.math_state
-    n_math = page.locator(".math").count()
-    n_rendered = page.locator("mjx-container").count()
-    assert n_rendered >= n_math, f"{n_math} math elements, {n_rendered} rendered"
+    assert visit.math_state in ("no math", "mathml"), visit.math_state
+    unconverted = page.evaluate(UNCONVERTED_MATH)
+    assert not unconverted, f"math left as TeX: {unconverted[:5]}"
+    mathjax = [u for u in visit.requests if "mathjax" in u.lower()]
+    assert not mathjax and not page.evaluate("'MathJax' in window"), mathjax
     raw_tex = re.findall(
         r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{", page.evaluate(ARTICLE_TEXT)
     )

@@ -4,9 +4,9 @@
   set in ``_config.yml``: that one setting switches them all on.
 * Each page gets a ``<meta name="description">`` taken from its first
   paragraph.
-* MathJax (1.2 MB) loads only on pages that contain math, and every script
-  file that the page does not need while it is parsed loads with ``defer``,
-  so the text shows before the scripts have run.
+* Math is MathML written at build time (``book_math``), so no page loads a
+  script for it; every script file that the page does not need while it is
+  parsed loads with ``defer``, so the text shows before the scripts have run.
 * Exercise and solution boxes get unique ``id`` attributes (sphinx-exercise
   gives every box on a page the same one).
 """
@@ -25,7 +25,6 @@ BOOK_DESCRIPTION = (
     "An interactive book on convolutional neural networks in Python with "
     "MXNet/Gluon: every idea as a formula, a small checked example and real code."
 )
-MATH_MARKUP = re.compile(r'class="[^"]*\bmath\b')
 SHARED_BOX_ID = re.compile(r'id="(exercise|solution)-content"')
 
 
@@ -90,8 +89,6 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         )
     scripts = context.get("script_files")
     if isinstance(scripts, list):
-        if not MATH_MARKUP.search(body):
-            scripts[:] = [s for s in scripts if not _is_mathjax(s)]
         scripts[:] = [_deferred(s) for s in scripts]
 
 
@@ -115,14 +112,9 @@ def _deferred(script: Any) -> Any:
     return type(script)(name, priority=script.priority, defer="defer", **attributes)
 
 
-def _is_mathjax(script: Any) -> bool:
-    name = str(getattr(script, "filename", script) or "")
-    body = str(getattr(script, "attributes", {}).get("body", ""))
-    return "mathjax" in name.lower() or body.startswith("window.MathJax")
-
-
 def setup(app) -> dict[str, Any]:
+    app.setup_extension("book_math")
     app.connect("config-inited", _buttons_follow_repository)
-    # After sphinx.ext.mathjax (priority 500) has added its scripts.
+    # After other extensions (priority 500) have added their scripts.
     app.connect("html-page-context", _page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

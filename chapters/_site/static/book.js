@@ -40,30 +40,54 @@
   };
   whenParsed(() => setTimeout(nameToggles));
 
-  // Search result snippets: read the article only (not the page's header and
-  // its ".pdf"/"Contents" labels), and write math as text instead of raw TeX.
-  const TEX_SYMBOLS = {
-    times: "×", cdot: "·", le: "≤", leq: "≤", ge: "≥", geq: "≥", ne: "≠",
-    neq: "≠", sum: "Σ", in: "∈", to: "→", rightarrow: "→", approx: "≈",
-    ldots: "…", dots: "…", cdots: "…", infty: "∞", lfloor: "⌊", rfloor: "⌋",
-    alpha: "α", beta: "β", sigma: "σ", delta: "δ", Delta: "Δ", mu: "μ",
+  // A display equation wider than the screen scrolls in its own box (book.css);
+  // keyboard users reach that box with Tab and scroll it with the arrow keys
+  // (WCAG 2.1.1). Only equations that do overflow become tab stops, checked
+  // again whenever one's size changes: the math font arriving, the window
+  // turning, a solution opening.
+  const markScrollable = (entries) => {
+    for (const { target } of entries) {
+      if (target.scrollWidth > target.clientWidth + 1) target.setAttribute("tabindex", "0");
+      else target.removeAttribute("tabindex");
+    }
   };
-  const texToText = (tex) =>
-    tex
-      .trim()
-      .replace(/\\[[\]()]/g, " ")
-      .replace(/\\([A-Za-z]+)/g, (m, name) => TEX_SYMBOLS[name] ?? "")
-      .replace(/\\[,;:! ]/g, " ")
-      .replace(/[{}&]/g, "")
-      .replace(/\s+/g, " ")
-      .trim();
+  whenParsed(() => {
+    const observer = new ResizeObserver(markScrollable);
+    document
+      .querySelectorAll('div.math > math[display="block"]')
+      .forEach((el) => observer.observe(el));
+  });
+
+  // Search result snippets: read the article only (not the page's header and
+  // its ".pdf"/"Contents" labels), and write math (MathML, see book_math.py)
+  // on one line as text: n_h, x^2, (a)/(b).
+  const SCRIPTS = {
+    msub: ["_"], munder: ["_"], msup: ["^"], mover: ["^"],
+    msubsup: ["_", "^"], munderover: ["_", "^"],
+  };
+  const grouped = (text) => {
+    const tidy = text.replace(/\s+/g, " ").trim();
+    return [...tidy].length > 1 ? `(${tidy})` : tidy;
+  };
+  const mathText = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent.trim();
+    const parts = Array.from(node.childNodes, mathText);
+    const name = node.localName;
+    if (SCRIPTS[name]) {
+      return parts[0] + SCRIPTS[name].map((mark, i) => mark + grouped(parts[i + 1] ?? "")).join("");
+    }
+    if (name === "mfrac") return `${grouped(parts[0])}/${grouped(parts[1])}`;
+    if (name === "msqrt") return `√${grouped(parts.join(""))}`;
+    if (name === "mo" || name === "mtd") return ` ${parts.join("")} `;
+    return parts.join("");
+  };
   const articleText = (htmlString, anchor) => {
     const doc = new DOMParser().parseFromString(htmlString, "text/html");
     doc
       .querySelectorAll(".headerlink, script, style, .toggle-button")
       .forEach((el) => el.remove());
-    doc.querySelectorAll(".math").forEach((el) => {
-      el.textContent = ` ${texToText(el.textContent)} `;
+    doc.querySelectorAll("math").forEach((el) => {
+      el.replaceWith(` ${mathText(el).replace(/\s+/g, " ").trim()} `);
     });
     const article = doc.querySelector("article") || doc.querySelector('[role="main"]');
     if (!article) return "";
