@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import html
 import re
+from importlib import metadata
 from typing import Any
 
 from docutils import nodes
+from packaging.version import Version
 
 BINDERHUB_URL = "https://mybinder.org"
 DESCRIPTION_CHARS = 155
@@ -74,7 +76,14 @@ def _shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return cut + "…"
 
 
+# pydata-sphinx-theme before 0.16 (the newest for Python 3.10 is 0.15.4) ships
+# Bootstrap's CSS as a file of its own; templates/static/webpack-macros.html
+# links it only then.
+BOOTSTRAP_CSS_APART = Version(metadata.version("pydata-sphinx-theme")) < Version("0.16")
+
+
 def _page_context(app, pagename: str, templatename: str, context: dict, doctree):
+    context["book_theme_bootstrap_css"] = BOOTSTRAP_CSS_APART
     description = _first_paragraph(doctree) if doctree is not None else ""
     context["metatags"] = context.get("metatags", "") + (
         '\n    <meta name="description" content="'
