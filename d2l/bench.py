@@ -26,6 +26,7 @@ import argparse
 import csv
 import dataclasses
 import math
+import mmap
 import multiprocessing
 import os
 import statistics
@@ -52,6 +53,8 @@ __all__ = [
     "run_case",
     "run_cases",
     "format_table",
+    "format_first_calls",
+    "first_touch_ms_per_mb",
     "plot_series",
     "save_plot",
     "write_csv",
@@ -98,6 +101,14 @@ MEMORY_SLACK_MB = 64.0
 # Speed target of the fast helpers, in steady state.
 SPEED_TARGET = 3.0
 QUICK_MULTI = ((3, 4, 16), (8, 8, 12))
+# Printed under the first-call table of a full run.
+FIRST_CALL_NOTE = """\
+  first ms: one call in a fresh child process; steady: median after 8 warm-up
+  calls; memory: the call's peak extra MB times the cost of touching fresh
+  memory; set-up: the rest (MXNet's engine and OpenMP threads starting, oneDNN
+  generating kernels for a new shape, Python-side checks); new shape: the first
+  call of this shape in the benchmarking process, where threads and most
+  operators are already set up."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +142,7 @@ class Record:
     gflops: float = math.nan
     first_seconds: float = math.nan
     extra_mb: float = math.nan
+    new_shape_seconds: float = math.nan
 
 
 class Timing(NamedTuple):
@@ -212,6 +224,64 @@ def _status_mb(key: str) -> float:
             if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
     return math.nan
+
+
+def first_touch_ms_per_mb(mb: int = 16) -> float:
+    """Milliseconds this machine takes to touch one MB of fresh memory.
+
+    A first call writes into memory no call has used before: the operating
+    system maps each new page on first touch, which a steady-state call,
+    reusing memory its predecessors freed, never pays. Measured as the time
+    of a first write to ``mb`` fresh megabytes minus that of a second write.
+
+    Examples
+    --------
+    >>> first_touch_ms_per_mb(4) >= 0
+    True
+    """
+    _checks.require(
+        _checks.is_int(mb) and 1 <= mb <= 1024, "mb", "an int in 1..1024", repr(mb)
+    )
+    costs = []
+    for _ in range(3):
+        # An anonymous map is always fresh pages; a freed NumPy array's
+        # memory may be handed straight back by the allocator.
+        with mmap.mmap(-1, mb * 2**20) as fresh:
+            block = np.frombuffer(fresh, dtype=np.uint8)
+            start = time.perf_counter()
+            block.fill(1)
+            first = time.perf_counter() - start
+            start = time.perf_counter()
+            block.fill(2)
+            second = time.perf_counter() - start
+            del block  # the map cannot close while a view of it exists
+        costs.append((first - second) * 1e3 / mb)
+    return max(0.0, statistics.median(costs))
+
+
+def format_first_calls(records: Sequence[Record], ms_per_mb: float) -> str:
+    """Where each first call's extra time goes, for the fast helpers and
+    their built-in operators: fresh memory, and the rest (set-up)."""
+    lines = [
+        f"Where a first call's time goes (fresh memory costs {ms_per_mb:.2f} ms "
+        "per MB here):",
+        f"{'case':<44}{'implementation':<26}{'first ms':>9}{'steady':>8}"
+        f"{'memory':>8}{'set-up':>8}{'new shape':>10}",
+    ]
+    for group in _by_case(records).values():
+        for r in group:
+            if r.implementation not in FAST | set(REFERENCE.values()):
+                continue
+            if math.isnan(r.first_seconds) or math.isnan(r.extra_mb):
+                continue
+            first, steady = r.first_seconds * 1e3, r.seconds * 1e3
+            memory = min(first - steady, max(r.extra_mb, 0.0) * ms_per_mb)
+            lines.append(
+                f"{_case_label(r):<44}{r.implementation:<26}{first:>9.3g}"
+                f"{steady:>8.3g}{memory:>8.3g}{first - steady - memory:>8.3g}"
+                f"{r.new_shape_seconds * 1e3:>10.3g}"
+            )
+    return "\n".join(lines)
 
 
 def _first_call_child(case: Case, name: str, ctx_text: str, conn) -> None:
@@ -354,7 +424,8 @@ def run_case(
     """Check and time every implementation of ``case`` on ``ctx``.
 
     Each implementation is run once and compared with the built-in operator
-    (that run is recorded as ``first_seconds``), then timed with
+    (that run is recorded as ``new_shape_seconds``: the first call of this
+    shape in a process that has already run other shapes), then timed with
     :func:`time_median` after ``warmup`` more calls. The implementations
     named in ``skip`` are left out.
     """
@@ -397,7 +468,7 @@ def run_case(
                 error <= TOLERANCE * scale,
                 str(ctx),
                 flops(case) / timing.median / 1e9,
-                first,
+                new_shape_seconds=first,
             )
         )
     builtin = records[-1].seconds
@@ -726,6 +797,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table([r for r in records if r not in large]))
     print("\nPer case: steady state after 8 warm-up calls, first call in a fresh child")
     print(format_details(records))
+    if not args.quick:
+        print("\n" + format_first_calls(records, first_touch_ms_per_mb()))
+        print(FIRST_CALL_NOTE)
     targets = format_targets(records)
     if targets:
         print("\n" + targets)

@@ -90,6 +90,16 @@ def _blocks(oh: int, kh: int, per_kernel_row: int) -> Tuple[int, int]:
     return output_rows, kernel_rows
 
 
+def _finish_block(Y: nd.NDArray) -> None:
+    """Wait until ``Y`` is computed, so that one block's buffers are freed.
+
+    MXNet allocates an operator's output when Python calls it, not when the
+    engine runs it; without this wait the loop over blocks would queue every
+    block and hold all their window matrices at once.
+    """
+    Y.wait_to_read()
+
+
 def _correlate(
     X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int] = (1, 1)
 ) -> nd.NDArray:
@@ -130,26 +140,38 @@ def _correlate_rows(X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int]):
     offset = np.arange(w)[:, None] - np.arange(ow)[None, :]
     band = (offset >= 0) & (offset % d_w == 0) & (offset // d_w < kw)
     idx = nd.array(np.where(band, offset // d_w, kw), ctx=X.context, dtype="int32")
+    # A group of kernel rows makes about five buffers of this size (copies,
+    # stacks and transposes), so each is held to a quarter of a block.
     per_row = c_i * w * max(oh, c_o * ow)
-    group = max(1, min(kh, _BLOCK_ELEMENTS // per_row))
+    group = max(1, min(kh, _BLOCK_ELEMENTS // (4 * per_row)))
     Y = None
     for a0 in range(0, kh, group):
-        a1 = min(kh, a0 + group)
-        g = a1 - a0
-        rows = [
-            nd.slice_axis(X, axis=1, begin=a * d_h, end=a * d_h + oh)
-            for a in range(a0, a1)
-        ]
-        # (g, c_i, oh, w) -> (oh, g * c_i * w): one row per output row.
-        left = nd.stack(*rows).transpose((2, 0, 1, 3)).reshape((oh, g * c_i * w))
-        K_rows = nd.slice_axis(K, axis=2, begin=a0, end=a1)
-        zero = nd.zeros((c_o, c_i, g, 1), ctx=X.context, dtype=K.dtype)
-        banded = nd.take(nd.concat(K_rows, zero, dim=3), idx, axis=3)
-        # (c_o, c_i, g, w, ow) -> (g * c_i * w, c_o * ow), matching `left`.
-        right = banded.transpose((2, 1, 3, 0, 4)).reshape((g * c_i * w, c_o * ow))
-        term = nd.dot(left, right)
+        term = _rows_term(X, K, idx, a0, min(kh, a0 + group), (oh, ow), d_h)
         Y = term if Y is None else Y + term
+        if group < kh:
+            _finish_block(Y)
     return Y.reshape((oh, c_o, ow)).transpose((1, 0, 2))
+
+
+def _rows_term(X, K, idx, a0: int, a1: int, out: Tuple[int, int], d_h: int):
+    """Kernel rows ``a0:a1``'s share of the output, as (o_h, c_o * o_w).
+
+    A function of its own so that its buffers are freed when it returns.
+    """
+    c_o, c_i, _, _ = K.shape
+    w = X.shape[2]
+    (oh, ow), g = out, a1 - a0
+    rows = [
+        nd.slice_axis(X, axis=1, begin=a * d_h, end=a * d_h + oh) for a in range(a0, a1)
+    ]
+    # (g, c_i, oh, w) -> (oh, g * c_i * w): one row per output row.
+    left = nd.stack(*rows).transpose((2, 0, 1, 3)).reshape((oh, g * c_i * w))
+    K_rows = nd.slice_axis(K, axis=2, begin=a0, end=a1)
+    zero = nd.zeros((c_o, c_i, g, 1), ctx=X.context, dtype=K.dtype)
+    banded = nd.take(nd.concat(K_rows, zero, dim=3), idx, axis=3)
+    # (c_o, c_i, g, w, ow) -> (g * c_i * w, c_o * ow), matching `left`.
+    right = banded.transpose((2, 1, 3, 0, 4)).reshape((g * c_i * w, c_o * ow))
+    return nd.dot(left, right)
 
 
 def _correlate_windows(X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int]):
@@ -165,17 +187,29 @@ def _correlate_windows(X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int]):
         Y = None
         for a0 in range(0, kh, kernel_rows):
             a1 = min(kh, a0 + kernel_rows)
-            # Input rows that kernel rows a0:a1 see for output rows r0:r1.
-            top, bottom = r0 + a0 * d_h, r1 + (a1 - 1) * d_h
-            part = X4
-            if (top, bottom) != (0, X.shape[1]):
-                part = nd.slice_axis(X4, axis=2, begin=top, end=bottom)
-            columns = nd.im2col(part, kernel=(a1 - a0, kw), dilate=(d_h, d_w))[0]
-            W = K if a1 - a0 == kh else nd.slice_axis(K, axis=2, begin=a0, end=a1)
-            term = nd.dot(W.reshape((c_o, c_i * (a1 - a0) * kw)), columns)
+            term = _windows_term(X4, K, (r0, r1), (a0, a1), ow, dilation)
             Y = term if Y is None else Y + term
+            if (output_rows, kernel_rows) != (oh, kh):
+                _finish_block(Y)
         pieces.append(Y.reshape((c_o, r1 - r0, ow)))
     return pieces[0] if len(pieces) == 1 else nd.concat(*pieces, dim=1)
+
+
+def _windows_term(X4, K, out_rows, kernel_rows, ow: int, dilation):
+    """Kernel rows ``a0:a1``'s share of output rows ``r0:r1``, (c_o, rows * o_w).
+
+    A function of its own so that its window matrix is freed when it returns.
+    """
+    (r0, r1), (a0, a1), (d_h, d_w) = out_rows, kernel_rows, dilation
+    c_o, c_i, kh, kw = K.shape
+    # Input rows that kernel rows a0:a1 see for output rows r0:r1.
+    top, bottom = r0 + a0 * d_h, r1 + (a1 - 1) * d_h
+    part = X4
+    if (top, bottom) != (0, X4.shape[2]):
+        part = nd.slice_axis(X4, axis=2, begin=top, end=bottom)
+    columns = nd.im2col(part, kernel=(a1 - a0, kw), dilate=(d_h, d_w))[0]
+    W = K if a1 - a0 == kh else nd.slice_axis(K, axis=2, begin=a0, end=a1)
+    return nd.dot(W.reshape((c_o, c_i * (a1 - a0) * kw)), columns)
 
 
 def _check_pair(

@@ -182,3 +182,49 @@ def test_time_median_rejects_a_bad_repeat_count(repeats):
 def test_unknown_benchmark_is_a_value_error():
     with pytest.raises(ValueError, match="`case.benchmark`"):
         bench.implementations(bench.Case("fft", 8, 3))
+
+
+def test_first_call_sees_the_memory_a_call_allocates(monkeypatch):
+    allocate = {"100 MB": lambda X, K: nd.ones((25 * 2**20,))}
+    monkeypatch.setattr(bench, "implementations", lambda case: allocate)
+    seconds, extra_mb = bench.first_call(
+        bench.Case("corr2d", 8, 3), "100 MB", d2l.cpu()
+    )
+    assert seconds > 0
+    assert 90 <= extra_mb <= 150
+
+
+@pytest.mark.parametrize(
+    "size, window",
+    [
+        (256, 128),  # the banded-row route; all windows at once: 1.1 GB
+        (1024, 15),  # the window route; all windows at once: 0.9 GB
+    ],
+)
+def test_corr2d_holds_one_block_of_windows_at_a_time(size, window):
+    case = bench.Case("corr2d", size, window)
+    _, extra_mb = bench.first_call(case, "d2l.corr2d", d2l.cpu(), timeout=120)
+    _, builtin_mb = bench.first_call(case, "nd.Convolution", d2l.cpu(), timeout=120)
+    everything_mb = (size - window + 1) ** 2 * window**2 * 4 / 2**20
+    limit = bench.MEMORY_FACTOR * builtin_mb + bench.MEMORY_SLACK_MB
+    assert extra_mb <= limit, (
+        f"{extra_mb:.0f} MB, nd.Convolution {builtin_mb:.0f} MB; "
+        f"all windows at once would be {everything_mb:.0f} MB"
+    )
+
+
+def test_first_touch_cost_is_measured_on_fresh_memory():
+    assert bench.first_touch_ms_per_mb(4) >= 0
+    with pytest.raises(ValueError, match="`mb`"):
+        bench.first_touch_ms_per_mb(0)
+
+
+def test_first_call_table_splits_the_extra_time():
+    record = bench.Record(
+        *("corr2d", "d2l.corr2d", 64, 3, 1, 1, 0.001, 0.001, 5, 2.0, 0.0, True),
+        *("cpu(0)", 1.0, 0.011, 4.0, 0.003),
+    )
+    table = bench.format_first_calls([record], ms_per_mb=1.5)
+    row = table.splitlines()[-1].split()
+    # first 11 ms = steady 1 ms + 4 MB x 1.5 ms/MB + 4 ms of set-up
+    assert row[-5:] == ["11", "1", "6", "4", "3"]
