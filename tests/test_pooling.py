@@ -209,3 +209,13 @@ def test_describe_pool_keeps_infinite_input_cells_in_its_arithmetic():
     assert step.expression == "max(∞) = ∞"
     step = d2l.windows.describe_pool(X, 2, "max", padding=1, stride=2, index=(0, 0))
     assert step.expression == "max(\u2212∞) = \u2212∞"  # a Unicode minus
+
+
+@pytest.mark.parametrize("size", [3, 40])  # both routes: gathered and separable
+def test_max_pool_gradient_gives_each_window_to_one_tied_maximum(size):
+    X = nd.ones((size, size))
+    X.attach_grad()
+    with autograd.record():
+        Y = d2l.pool2d(X, 2)
+    Y.backward()
+    assert float(X.grad.sum().asscalar()) == Y.size
