@@ -228,3 +228,24 @@ def test_first_call_table_splits_the_extra_time():
     row = table.splitlines()[-1].split()
     # first 11 ms = steady 1 ms + 4 MB x 1.5 ms/MB + 4 ms of set-up
     assert row[-5:] == ["11", "1", "6", "4", "3"]
+
+
+def _record(name, seconds, extra_mb, ratio):
+    return bench.Record(
+        *("corr2d", name, 64, 3, 1, 1, seconds, seconds, 5, ratio, 0.0, True),
+        *("cpu(0)", 1.0, 0.01, extra_mb, 0.01),
+    )
+
+
+def test_targets_name_the_cases_that_miss_them():
+    records = [
+        _record("d2l.corr2d", 0.004, 100.0, 4.0),  # too slow, too much memory
+        _record("im2col", 0.002, 10.0, 2.0),
+        _record("nd.Convolution", 0.001, 10.0, 1.0),
+    ]
+    text = bench.format_targets(records)
+    assert "speed, fast helpers <= 3x the built-in: 0 of 1 cases met" in text
+    assert "missed: d2l.corr2d on corr2d 64x64, 3x3 4.0x" in text
+    assert "memory, fast helpers: 0 of 1 cases met" in text
+    assert "d2l.corr2d on corr2d 64x64, 3x3 100 MB (limit 84)" in text
+    assert "memory, teaching versions: 1 of 1 cases met" in text
