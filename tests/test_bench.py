@@ -249,3 +249,10 @@ def test_targets_name_the_cases_that_miss_them():
     assert "memory, fast helpers: 0 of 1 cases met" in text
     assert "d2l.corr2d on corr2d 64x64, 3x3 100 MB (limit 84)" in text
     assert "memory, teaching versions: 1 of 1 cases met" in text
+
+
+def test_a_first_call_faster_than_the_median_has_no_extra_time():
+    record = _record("d2l.corr2d", 0.010, 4.0, 2.0)  # first call 10 ms, steady 10
+    record.first_seconds = 0.008
+    row = bench.format_first_calls([record], ms_per_mb=1.5).splitlines()[-1].split()
+    assert row[-4:-1] == ["10", "0", "0"]
