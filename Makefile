@@ -57,11 +57,12 @@ endef
 # its megabytes, and without jupyter-events' rfc3987-syntax, whose grammars
 # jsonschema would otherwise compile at every start of the build (5 s).
 # The venv starts without pip: ensurepip (pip, and setuptools up to 3.11)
-# costs 5 to 9 s of CPU here. uv comes from that Python's own pip when it
-# has one recent enough for --python (22.3), else from the venv's after
-# ensurepip; the lock then installs pip for the reader.
+# costs 5 to 9 s of CPU here. The pinned uv is installed by whichever comes
+# first: a uv already on PATH (any version; 0.3 s), that Python's own pip if
+# it is recent enough for --python (22.3; 5 s), or the venv's own pip after
+# ensurepip (12 s). The lock then installs pip for the reader.
 $(BOOK_STAMP): requirements-book.txt
-	@want="$(PYTHON)"; have=""; \
+	@want="$(PYTHON)"; have=""; py=""; \
 	if [ -x $(BIN)/python ]; then have=$$($(BIN)/python -c '$(PY_VERSION)' 2>/dev/null) || have=""; fi; \
 	if [ -n "$$have" ] && [ -n "$$want" ] && [ "$$($$want -c '$(PY_VERSION)' 2>/dev/null)" != "$$have" ]; then have=""; fi; \
 	if [ -z "$$have" ]; then \
@@ -76,9 +77,10 @@ $(BOOK_STAMP): requirements-book.txt
 		rm -rf $(VENV); echo "Creating $(VENV) with $$py ($$($$py -c '$(PY_VERSION)'))"; \
 		$$py -m venv --without-pip $(VENV) || { rm -rf $(VENV); \
 			echo "$$py could not create a virtual environment; on Debian/Ubuntu: sudo apt-get install python$$($$py -c '$(PY_VERSION)')-venv"; exit 1; }; \
-		$$py -m pip --python $(BIN)/python install --quiet --disable-pip-version-check $(UV) >/dev/null 2>&1 || true; \
-	fi
-	@[[ "$$($(BIN)/uv --version 2>/dev/null)" == "uv $(subst uv==,,$(UV))"* ]] || { \
+	fi; \
+	[[ "$$($(BIN)/uv --version 2>/dev/null)" == "uv $(subst uv==,,$(UV))"* ]] || \
+	{ command -v uv >/dev/null 2>&1 && uv pip install --quiet --python $(BIN)/python $(UV) >/dev/null 2>&1; } || \
+	{ [ -n "$$py" ] && $$py -m pip --python $(BIN)/python install --quiet --disable-pip-version-check $(UV) >/dev/null 2>&1; } || { \
 		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || { \
 			echo "$(BIN)/python has no pip to install uv with; on Debian/Ubuntu: sudo apt-get install python$$($(BIN)/python -c '$(PY_VERSION)')-venv"; exit 1; }; \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV); }
