@@ -3,8 +3,12 @@
 
 VENV      ?= .venv
 BIN       := $(VENV)/bin
-# One stamp per Python named, so that naming another one re-runs the set-up.
-STAMP     := $(VENV)/.installed$(if $(PYTHON),-$(subst /,_,$(PYTHON)))
+# The set-up has two stages, each with a stamp per Python named (naming another
+# one re-runs it): the book's own packages (requirements-book.txt, enough for
+# `make book`), then everything else (requirements.txt and the d2l package).
+STAMP_FOR := $(if $(PYTHON),-$(subst /,_,$(PYTHON)))
+BOOK_STAMP:= $(VENV)/.installed-book$(STAMP_FOR)
+STAMP     := $(VENV)/.installed$(STAMP_FOR)
 BOOK_HTML := _build/html
 SHELL     := /bin/bash
 UV        := uv==0.13.9
@@ -26,7 +30,8 @@ PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
 .PHONY: help setup lock book test unit notebooks lint lint-js outputs bench browser clean
 
 help:
-	@echo "make book       build the HTML book into $(BOOK_HTML)"
+	@echo "make book       build the HTML book into $(BOOK_HTML) (sets up only what that needs)"
+	@echo "make setup      set up everything: MXNet, the d2l package, JupyterLab, the test tools"
 	@echo "make test       lint, build the book (warnings are errors), unit tests, nbval, browser test"
 	@echo "make lint       ruff (lint and format) over d2l/, tests/ and, through nbqa, the notebooks"
 	@echo "make outputs    re-run every notebook top to bottom and store its outputs"
@@ -35,11 +40,29 @@ help:
 
 setup: $(STAMP)
 
-# Creates $(VENV) with the first accepted Python (or recreates it when it holds
-# another one than PYTHON names), installs uv pinned from PyPI, then the lock
-# and the package with it. Nothing runs again until one of these files changes.
-$(STAMP): requirements.txt pyproject.toml d2l_compat.py d2l_compat.pth
-	@want="$(PYTHON)"; have=""; \
+# MXNet 1.9.1 still says numpy<2, which no numpy for Python 3.13 meets;
+# d2l_compat makes it work, so that is the one conflict allowed.
+define CHECK_CONSISTENT
+@out=$$($(BIN)/uv pip check --python $(BIN)/python 2>&1) || { \
+		conflicts=$$(echo "$$out" | grep '^The package'); \
+		if [ -z "$$conflicts" ] || echo "$$conflicts" | grep -qv '`mxnet` requires `numpy>1.16.0,<2.0.0`'; then \
+			echo "$$out"; exit 1; fi; }
+endef
+
+# Stage 1, all that `make book` needs: creates $(VENV) with the first accepted
+# Python (or recreates it when it holds another one than PYTHON names),
+# installs uv pinned from PyPI, then the book's lock with it. The book is
+# built from the outputs stored in the notebooks, so this stage installs no
+# MXNet, no d2l and no JupyterLab: 103 of the lock's 186 packages, a third of
+# its megabytes, and without jupyter-events' rfc3987-syntax, whose grammars
+# jsonschema would otherwise compile at every start of the build (5 s).
+# The venv starts without pip: ensurepip (pip, and setuptools up to 3.11)
+# costs 5 to 9 s of CPU here. The pinned uv is installed by whichever comes
+# first: a uv already on PATH (any version; 0.3 s), that Python's own pip if
+# it is recent enough for --python (22.3; 5 s), or the venv's own pip after
+# ensurepip (12 s). The lock then installs pip for the reader.
+$(BOOK_STAMP): requirements-book.txt
+	@want="$(PYTHON)"; have=""; py=""; \
 	if [ -x $(BIN)/python ]; then have=$$($(BIN)/python -c '$(PY_VERSION)' 2>/dev/null) || have=""; fi; \
 	if [ -n "$$have" ] && [ -n "$$want" ] && [ "$$($$want -c '$(PY_VERSION)' 2>/dev/null)" != "$$have" ]; then have=""; fi; \
 	if [ -z "$$have" ]; then \
@@ -52,30 +75,54 @@ $(STAMP): requirements.txt pyproject.toml d2l_compat.py d2l_compat.pth
 			echo "No usable Python: this book needs Python 3.10 to 3.13 (found:$${found:- none}); install one (the python3-venv package on Ubuntu 22.04/24.04 and Debian 12/13, from python.org, or with 'uv python install 3.12') and run make again, naming it if it is not on PATH: make book PYTHON=/path/to/python3.12"; \
 			exit 1; fi; \
 		rm -rf $(VENV); echo "Creating $(VENV) with $$py ($$($$py -c '$(PY_VERSION)'))"; \
-		$$py -m venv $(VENV) || { rm -rf $(VENV); \
+		$$py -m venv --without-pip $(VENV) || { rm -rf $(VENV); \
 			echo "$$py could not create a virtual environment; on Debian/Ubuntu: sudo apt-get install python$$($$py -c '$(PY_VERSION)')-venv"; exit 1; }; \
-	fi
-	@[[ "$$($(BIN)/uv --version 2>/dev/null)" == "uv $(subst uv==,,$(UV))"* ]] || { \
-		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null; \
+	fi; \
+	[[ "$$($(BIN)/uv --version 2>/dev/null)" == "uv $(subst uv==,,$(UV))"* ]] || \
+	{ command -v uv >/dev/null 2>&1 && uv pip install --quiet --python $(BIN)/python $(UV) >/dev/null 2>&1; } || \
+	{ [ -n "$$py" ] && $$py -m pip --python $(BIN)/python install --quiet --disable-pip-version-check $(UV) >/dev/null 2>&1; } || { \
+		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || { \
+			echo "$(BIN)/python has no pip to install uv with; on Debian/Ubuntu: sudo apt-get install python$$($(BIN)/python -c '$(PY_VERSION)')-venv"; exit 1; }; \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check $(UV); }
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -r requirements-book.txt
+	$(CHECK_CONSISTENT)
+	@touch $@
+
+# Stage 2, for the tests and the notebooks: the whole lock (the book's pins
+# are the same ones) and the package, editable. Nothing runs again until one
+# of these files changes.
+$(STAMP): $(BOOK_STAMP) requirements.txt pyproject.toml d2l_compat.py d2l_compat.pth
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -r requirements.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
-	@# MXNet 1.9.1 still says numpy<2, which no numpy for Python 3.13 meets;
-	@# d2l_compat makes it work, so that is the one conflict allowed.
-	@out=$$($(BIN)/uv pip check --python $(BIN)/python 2>&1) || { \
-		conflicts=$$(echo "$$out" | grep '^The package'); \
-		if [ -z "$$conflicts" ] || echo "$$conflicts" | grep -qv '`mxnet` requires `numpy>1.16.0,<2.0.0`'; then \
-			echo "$$out"; exit 1; fi; }
-	@touch $(STAMP)
+	$(CHECK_CONSISTENT)
+	@touch $@
 
-# Re-resolve requirements.txt from requirements.in (for Python 3.10 to 3.13).
-lock: $(STAMP)
+# Re-resolve requirements.txt from requirements.in (for Python 3.10 to 3.13),
+# then requirements-book.txt from requirements-book.in, constrained to the
+# pins just written, so that both locks agree on every package they share.
+lock: $(BOOK_STAMP)
 	$(BIN)/uv pip compile requirements.in --universal --python-version 3.10 \
 		--override requirements-overrides.txt --custom-compile-command "make lock" \
 		-o requirements.txt
+	$(BIN)/uv pip compile requirements-book.in --universal --python-version 3.10 \
+		--custom-compile-command "make lock" -o requirements-book.txt
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+# What the book is built from. Sphinx runs only when one of these, or the
+# set-up, is newer than the last build that passed: with nothing changed,
+# `make book` does not spend the 7 to 15 s that Jupyter Book takes to start
+# and find that nothing is out of date.
+BOOK_SOURCES := _config.yml _toc.yml $(shell find chapters -type f \
+	! -path '*/.ipynb_checkpoints/*' ! -path '*/__pycache__/*' 2>/dev/null)
+BOOK_BUILT   := _build/.book-built
+
+# PYTHONDONTWRITEBYTECODE (set in many container images) would make every
+# rebuild compile its 1,200 modules again, half of the 15 s of CPU that a
+# one-page rebuild takes; .venv is ours to write byte code into.
+$(BOOK_BUILT): $(BOOK_STAMP) $(BOOK_SOURCES)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/jupyter-book build . --warningiserror --keep-going
+	@touch $@
+
+book: $(BOOK_BUILT)
 	@echo "Open $(CURDIR)/$(BOOK_HTML)/index.html"
 
 lint: $(STAMP) lint-js

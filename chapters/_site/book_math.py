@@ -16,6 +16,7 @@ never raw TeX on the page.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -253,10 +254,17 @@ def _converted(node: nodes.Element, display: bool) -> str:
         # separated by \\ outside an environment, are aligned at their &.
         tex = r"\begin{align*}" + r" \\ ".join(parts) + r"\end{align*}"
     try:
-        return tex_to_mathml(tex, display)
+        return _mathml_once(tex, display)
     except MathConversionError as error:
         logger.warning(str(error), location=node, type="book", subtype="math")
         return '<code class="math-failed">' + html.escape(tex) + "</code>"
+
+
+# Half of the book's formulas recur ($X$, $k_h$, ...): each distinct one is
+# converted once per build. A failure is not cached, so it warns every time.
+@functools.cache
+def _mathml_once(tex: str, display: bool) -> str:
+    return tex_to_mathml(tex, display)
 
 
 def _write_math_font(app, exception) -> None:
