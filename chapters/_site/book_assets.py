@@ -247,6 +247,8 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for page, text in texts.items():
         head_end = text.find("</head>")
+        if head_end < 0:
+            continue  # a redirect
         head = text[:head_end]
         links = _stylesheet_links(head)
         if len(links) == 1 and BUNDLE_PREFIX in links[0][1]:
