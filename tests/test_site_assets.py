@@ -71,7 +71,10 @@ def test_purge_keeps_what_scripts_add_and_what_negation_names():
 def test_purge_keeps_only_the_selectors_that_can_match_and_empties_media():
     css = ".a, .b:hover::before { color: red } @media (max-width: 9px) { .b { x: y } }"
     assert purge(css, {"a"}) == ".a{ color: red }"
-    assert purge(css, {"b"}) == ".b:hover::before{ color: red }@media (max-width: 9px){.b{ x: y }}"
+    assert (
+        purge(css, {"b"})
+        == ".b:hover::before{ color: red }@media (max-width: 9px){.b{ x: y }}"
+    )
 
 
 def test_selector_names_skip_pseudo_classes_and_attributes():
@@ -80,7 +83,9 @@ def test_selector_names_skip_pseudo_classes_and_attributes():
 
 
 def test_code_blocks_lose_only_spans_drawn_as_plain_text():
-    plain = book_site.plain_token_classes(["a11y-high-contrast-light", "a11y-high-contrast-dark"])
+    plain = book_site.plain_token_classes(
+        ["a11y-high-contrast-light", "a11y-high-contrast-dark"]
+    )
     assert {"n", "p", "w"} <= plain
     assert not {"k", "o", "mi", "s2", "c1"} & plain, "coloured tokens keep their spans"
     code = (
@@ -89,7 +94,8 @@ def test_code_blocks_lose_only_spans_drawn_as_plain_text():
         '<span class="o">+</span><span class="o">=</span>'
     )
     assert book_site.thin_code_block(code, plain) == (
-        '<span class="kn">import</span> numpy(<span class="mi">1</span><span class="o">+=</span>'
+        '<span class="kn">import</span> numpy(<span class="mi">1</span>'
+        '<span class="o">+=</span>'
     )
 
 
@@ -97,7 +103,8 @@ def test_only_code_sources_are_thinned_not_outputs():
     body = (
         '<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>'
         '<span class="n">x</span></pre></div></div>'
-        '<div class="output stream highlight-myst-ansi notranslate"><div class="highlight"><pre>'
+        '<div class="output stream highlight-myst-ansi notranslate">'
+        '<div class="highlight"><pre>'
         '<span class="n">x</span></pre></div></div>'
     )
     thinned = book_site._thin_code_blocks(body, frozenset({"n"}))
@@ -123,7 +130,9 @@ def built_pages():
     found = pages()
     if not found:
         pytest.fail(f"No built book at {BOOK}: run `make book` first.")
-    texts = {p.relative_to(BOOK).as_posix(): p.read_text(encoding="utf-8") for p in found}
+    texts = {
+        p.relative_to(BOOK).as_posix(): p.read_text(encoding="utf-8") for p in found
+    }
     # index.html only redirects to the landing page.
     return {name: text for name, text in texts.items() if "</head>" in text}
 
@@ -139,17 +148,23 @@ def test_each_page_links_one_stylesheet_and_it_exists(built_pages):
         href = re.search(r'href="([^"]+)"', sheets[0]).group(1)
         path = (BOOK / name).parent / href
         assert path.is_file(), f"{name}: {href} is missing"
-        assert path.stat().st_size <= MAX_STYLESHEET_BYTES, f"{href}: {path.stat().st_size} bytes"
+        assert path.stat().st_size <= MAX_STYLESHEET_BYTES, (
+            f"{href}: {path.stat().st_size} bytes"
+        )
 
 
 def test_no_script_blocks_the_parser_beyond_the_two_inline_scripts_need(built_pages):
     for name, text in built_pages.items():
         for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", head(text)):
             src = re.search(r'src="([^"]+)"', tag).group(1).split("?")[0]
-            if name == "search.html" and src.endswith(("searchtools.js", "language_data.js", "searchindex.js")):
+            if name == "search.html" and src.endswith(
+                ("searchtools.js", "language_data.js", "searchindex.js")
+            ):
                 continue
             blocking = not re.search(r"\b(defer|async)\b", tag)
-            assert not blocking or Path(src).name in PARSE_TIME_SCRIPTS, f"{name}: {tag}"
+            assert not blocking or Path(src).name in PARSE_TIME_SCRIPTS, (
+                f"{name}: {tag}"
+            )
         assert 'rel="preload"' not in head(text), f"{name} preloads a script"
 
 
@@ -171,7 +186,9 @@ def test_icon_font_is_a_subset_and_the_stylesheet_uses_it(built_pages):
     font_url = re.search(r'url\("([^"]+\.woff)"\)', faces[0])
     assert font_url, f"the solid icon face does not use the subset: {faces[0]}"
     font = css_path.parent / font_url.group(1)
-    assert font.stat().st_size <= MAX_ICON_FONT_BYTES, f"{font.name}: {font.stat().st_size} bytes"
+    assert font.stat().st_size <= MAX_ICON_FONT_BYTES, (
+        f"{font.name}: {font.stat().st_size} bytes"
+    )
 
 
 def test_every_icon_the_stylesheet_draws_is_in_the_subset():
@@ -183,7 +200,9 @@ def test_every_icon_the_stylesheet_draws_is_in_the_subset():
     fonts = list((BOOK / "_static").rglob(f"{book_assets.ICON_FONT}-book.woff"))
     assert fonts, "no icon font subset"
     cmap = TTFont(fonts[0]).getBestCmap()
-    whole = TTFont(next((BOOK / "_static").rglob(f"{book_assets.ICON_FONT}.ttf"))).getBestCmap()
+    whole = TTFont(
+        next((BOOK / "_static").rglob(f"{book_assets.ICON_FONT}.ttf"))
+    ).getBestCmap()
     for css_file in css_files:
         css = css_file.read_text(encoding="utf-8")
         drawn = {
@@ -192,7 +211,9 @@ def test_every_icon_the_stylesheet_draws_is_in_the_subset():
             for ch in tinycss2.parse_component_value_list(value)[0].value
         }
         missing = {hex(c) for c in drawn if c in whole and c not in cmap}
-        assert not missing, f"{css_file.name} draws icons the subset lacks: {sorted(missing)}"
+        assert not missing, (
+            f"{css_file.name} draws icons the subset lacks: {sorted(missing)}"
+        )
 
 
 def test_pages_stay_under_the_element_budget(built_pages):

@@ -63,7 +63,11 @@ def selector_names(selector: list) -> set[str]:
     names: set[str] = set()
     previous = None
     for token in selector:
-        after = previous.value if previous is not None and previous.type == "literal" else None
+        after = (
+            previous.value
+            if previous is not None and previous.type == "literal"
+            else None
+        )
         if token.type == "ident" and after == ".":
             names.add("." + token.value)
         elif token.type == "ident" and after != ":":
@@ -90,7 +94,7 @@ def _possible(name: str, words: set[str]) -> bool:
     bare = name.lstrip(".#")
     if name.startswith(".") and BUILT_CLASSES.match(bare):
         return True
-    return bare in words or (not name[0] in ".#" and bare in IMPLIED_ELEMENTS)
+    return bare in words or (name[0] not in ".#" and bare in IMPLIED_ELEMENTS)
 
 
 def purge_rules(rules: Iterable, words: set[str]) -> str:
@@ -123,15 +127,23 @@ def purge_rules(rules: Iterable, words: set[str]) -> str:
                 if all(_possible(n, words) for n in selector_names(s))
             ]
             if selectors:
-                kept.append(",".join(selectors) + "{" + tinycss2.serialize(rule.content) + "}")
-        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer") and rule.content is not None:
+                kept.append(
+                    ",".join(selectors) + "{" + tinycss2.serialize(rule.content) + "}"
+                )
+        elif (
+            rule.type == "at-rule"
+            and rule.lower_at_keyword in ("media", "supports", "layer")
+            and rule.content is not None
+        ):
             inner = purge_rules(
-                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), words
+                tinycss2.parse_rule_list(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                ),
+                words,
             )
             if inner:
-                kept.append(
-                    f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}{{{inner}}}"
-                )
+                prelude = tinycss2.serialize(rule.prelude).strip()
+                kept.append(f"@{rule.at_keyword} {prelude}{{{inner}}}")
         elif rule.type == "at-rule" and rule.lower_at_keyword != "charset":
             kept.append(rule.serialize())
     return "".join(kept)
@@ -151,7 +163,9 @@ def _read_css(path: Path, bundle_dir: Path, seen: set[Path]) -> str:
             return match.group(0)
         file_part, _, rest = target.partition("?")
         file_part, hash_mark, fragment = file_part.partition("#")
-        new = os.path.relpath((path.parent / file_part).resolve(), bundle_dir).replace(os.sep, "/")
+        new = os.path.relpath((path.parent / file_part).resolve(), bundle_dir).replace(
+            os.sep, "/"
+        )
         return f'url("{new}{hash_mark}{fragment}")'
 
     def inline(match: re.Match) -> str:
@@ -213,7 +227,9 @@ def _subset_icon_font(css: str, bundle_dir: Path, outdir: Path) -> str:
 def _walk(tokens: list):
     for token in tokens:
         yield token
-        if getattr(token, "content", None) is not None and isinstance(token.content, list):
+        if getattr(token, "content", None) is not None and isinstance(
+            token.content, list
+        ):
             yield from _walk(token.content)
         if getattr(token, "arguments", None) is not None:
             yield from _walk(token.arguments)
@@ -239,7 +255,9 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
                 scripts.add((page.parent / src.split("?")[0]).resolve())
     for script in scripts:
         if script.is_file():
-            words.update(WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
+            words.update(
+                WORD.findall(script.read_text(encoding="utf-8", errors="replace"))
+            )
 
     manifest_path = static / MANIFEST
     previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
@@ -262,13 +280,19 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
             continue
         if files not in bundles:
             joined = "\n".join(_read_css(outdir / f, static, set()) for f in files)
-            parsed = tinycss2.parse_stylesheet(joined, skip_comments=True, skip_whitespace=True)
+            parsed = tinycss2.parse_stylesheet(
+                joined, skip_comments=True, skip_whitespace=True
+            )
             css = _subset_icon_font(purge_rules(parsed, words), static, outdir)
-            name = BUNDLE_PREFIX + hashlib.sha256(css.encode()).hexdigest()[:12] + ".css"
+            name = (
+                BUNDLE_PREFIX + hashlib.sha256(css.encode()).hexdigest()[:12] + ".css"
+            )
             (static / name).write_text(css, encoding="utf-8")
             bundles[files] = name
             sizes[name] = len(css.encode())
-        href = os.path.relpath(static / bundles[files], page.parent).replace(os.sep, "/")
+        href = os.path.relpath(static / bundles[files], page.parent).replace(
+            os.sep, "/"
+        )
         for tag, _ in links[1:]:
             head = head.replace(tag, "", 1)
         head = head.replace(links[0][0], f'<link rel="stylesheet" href="{href}" />', 1)
@@ -276,5 +300,7 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
     for stale in static.glob(BUNDLE_PREFIX + "*.css"):
         if stale.name not in sizes:
             stale.unlink()
-    manifest_path.write_text(json.dumps({name: list(files) for files, name in bundles.items()}))
+    manifest_path.write_text(
+        json.dumps({name: list(files) for files, name in bundles.items()})
+    )
     return sizes

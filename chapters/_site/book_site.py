@@ -94,7 +94,8 @@ BOOTSTRAP_CSS_APART = Version(metadata.version("pydata-sphinx-theme")) < Version
 
 # A code cell's source (not its output, whose class starts with "output").
 CODE_BLOCK = re.compile(
-    r'(<div class="highlight-[\w-]+ notranslate"><div class="highlight"><pre>)(.*?)(</pre>)',
+    r'(<div class="highlight-[\w-]+ notranslate">'
+    r'<div class="highlight"><pre>)(.*?)(</pre>)',
     re.S,
 )
 EMPTY_SPAN = "<span></span>"
@@ -150,9 +151,13 @@ def thin_code_block(html_code: str, plain: frozenset[str]) -> str:
     """
     if plain:
         names = "|".join(sorted(map(re.escape, plain)))
-        html_code = re.sub(rf'<span class="(?:{names})">([^<]*)</span>', r"\1", html_code)
+        html_code = re.sub(
+            rf'<span class="(?:{names})">([^<]*)</span>', r"\1", html_code
+        )
     html_code = html_code.replace(EMPTY_SPAN, "")
-    return re.sub(r'(<span class="([\w-]+)">[^<]*)</span><span class="\2">', r"\1", html_code)
+    return re.sub(
+        r'(<span class="([\w-]+)">[^<]*)</span><span class="\2">', r"\1", html_code
+    )
 
 
 def _thin_code_blocks(body: str, plain: frozenset[str]) -> str:
@@ -185,10 +190,14 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
     body = context.get("body", "")
     if body:
         counter = iter(range(1, 10_000))
-        body = SHARED_BOX_ID.sub(lambda m: f'id="{m.group(1)}-content-{next(counter)}"', body)
+        body = SHARED_BOX_ID.sub(
+            lambda m: f'id="{m.group(1)}-content-{next(counter)}"', body
+        )
         styles = _pygments_styles(context)
         # Unknown styles: leave every span (an empty set would still merge).
-        context["body"] = _thin_code_blocks(body, plain_token_classes(styles)) if styles else body
+        context["body"] = (
+            _thin_code_blocks(body, plain_token_classes(styles)) if styles else body
+        )
     scripts = context.get("script_files")
     if isinstance(scripts, list):
         scripts[:] = [_deferred(s) for s in scripts]
