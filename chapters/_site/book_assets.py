@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -210,7 +211,14 @@ def _subset_icon_font(css: str, bundle_dir: Path, outdir: Path) -> str:
     options.layout_features = ["*"]
     subsetter = font_subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
-    subsetter.subset(font)
+    # fontTools logs each table it touches at INFO, into the build's output.
+    log = logging.getLogger("fontTools")
+    level = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        subsetter.subset(font)
+    finally:
+        log.setLevel(level)
     target = source.with_name(f"{ICON_FONT}-book.woff")
     font.flavor = "woff"
     font.save(target)
@@ -263,6 +271,7 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
     previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
     bundles: dict[tuple[str, ...], str] = {}
     sizes: dict[str, int] = {}
+    linked: set[str] = set()
     for page, text in texts.items():
         head_end = text.find("</head>")
         if head_end < 0:
@@ -270,7 +279,11 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
         head = text[:head_end]
         links = _stylesheet_links(head)
         if len(links) == 1 and BUNDLE_PREFIX in links[0][1]:
-            files = tuple(previous.get(Path(links[0][1].split("?")[0]).name, ()))
+            old_name = Path(links[0][1].split("?")[0]).name
+            files = tuple(previous.get(old_name, ()))
+            if not files:  # no record of what it joins: leave it as it is
+                linked.add(old_name)
+                continue
         else:
             files = tuple(
                 os.path.relpath((page.parent / href.split("?")[0]).resolve(), outdir)
@@ -290,6 +303,7 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
             (static / name).write_text(css, encoding="utf-8")
             bundles[files] = name
             sizes[name] = len(css.encode())
+        linked.add(bundles[files])
         href = os.path.relpath(static / bundles[files], page.parent).replace(
             os.sep, "/"
         )
@@ -298,9 +312,9 @@ def bundle_styles(outdir: Path) -> dict[str, int]:
         head = head.replace(links[0][0], f'<link rel="stylesheet" href="{href}" />', 1)
         page.write_text(head + text[head_end:], encoding="utf-8")
     for stale in static.glob(BUNDLE_PREFIX + "*.css"):
-        if stale.name not in sizes:
+        if stale.name not in linked:
             stale.unlink()
-    manifest_path.write_text(
-        json.dumps({name: list(files) for files, name in bundles.items()})
-    )
+    previous.update({name: list(files) for files, name in bundles.items()})
+    previous = {name: files for name, files in previous.items() if name in linked}
+    manifest_path.write_text(json.dumps(previous))
     return sizes
