@@ -212,13 +212,15 @@ def _subset_icon_font(css: str, bundle_dir: Path, outdir: Path) -> str:
     subsetter = font_subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
     # fontTools logs each table it touches at INFO, into the build's output.
-    log = logging.getLogger("fontTools")
-    level = log.level
-    log.setLevel(logging.WARNING)
+    logs = [logging.getLogger(n) for n in ("fontTools", "fontTools.subset")]
+    levels = [log.level for log in logs]
+    for log in logs:
+        log.setLevel(logging.WARNING)
     try:
         subsetter.subset(font)
     finally:
-        log.setLevel(level)
+        for log, level in zip(logs, levels):
+            log.setLevel(level)
     target = source.with_name(f"{ICON_FONT}-book.woff")
     font.flavor = "woff"
     font.save(target)
