@@ -68,11 +68,13 @@ MIN_TEXT_PX = {DESKTOP: 11.0, PHONE: 8.0}
 # The PNG text chunk in which d2l's figure code records the size of the
 # smallest text it drew, in pixels of the image at its natural size.
 MIN_FONT_KEY = "d2l:min-font-px"
-# Every request of one page, added up (uncompressed bytes). The theme and its
-# fonts weigh about 0.9 MB (math needs no script: it is MathML, in a 48 kB
-# font); the rest is the page and its figures: 1.0-1.5 MB per chapter on
-# 2026-12-01, down from 2.3-2.9 MB with MathJax and 3.8-4.5 MB before.
-WEIGHT_BUDGET_BYTES = 2_000_000
+# Every request of one page, added up (uncompressed bytes). The theme's
+# scripts, one stylesheet cut to the rules the book can match (146 kB) and the
+# icons' font cut to the icons drawn (5 kB) weigh about 0.35 MB; math is
+# MathML in a 48 kB font; the rest is the page and its figures: 0.3-0.82 MB
+# per page on 2026-12-01, down from 1.0-1.5 MB with the theme's whole CSS and
+# icon font, 2.3-2.9 MB with MathJax and 3.8-4.5 MB before.
+WEIGHT_BUDGET_BYTES = 1_100_000
 
 
 def book_pages():
