@@ -53,7 +53,7 @@ endef
 # Python (or recreates it when it holds another one than PYTHON names),
 # installs uv pinned from PyPI, then the book's lock with it. The book is
 # built from the outputs stored in the notebooks, so this stage installs no
-# MXNet, no d2l and no JupyterLab: 103 of the lock's 186 packages, a third of
+# MXNet, no d2l and no JupyterLab: 105 of the lock's 186 packages, a third of
 # its megabytes, and without jupyter-events' rfc3987-syntax, whose grammars
 # jsonschema would otherwise compile at every start of the build (5 s).
 # The venv starts without pip: ensurepip (pip, and setuptools up to 3.11)
