@@ -261,9 +261,10 @@ def format_first_calls(records: Sequence[Record], ms_per_mb: float) -> str:
         f"{'case':<44}{'implementation':<26}{'first ms':>10}{'steady':>10}"
         f"{'memory':>10}{'set-up':>10}{'new shape':>10}",
     ]
+    shown = FAST | set(REFERENCE.values())
     for group in _by_case(records).values():
         for r in group:
-            if r.implementation not in FAST | set(REFERENCE.values()):
+            if r.implementation not in shown:
                 continue
             if math.isnan(r.first_seconds) or math.isnan(r.extra_mb):
                 continue

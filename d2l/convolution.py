@@ -181,6 +181,7 @@ def _correlate_windows(X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int]):
     oh, ow = X.shape[1] - d_h * (kh - 1), X.shape[2] - d_w * (kw - 1)
     output_rows, kernel_rows = _blocks(oh, kh, c_i * kw * ow)
     X4 = X.expand_dims(0)
+    blocked = (output_rows, kernel_rows) != (oh, kh)
     pieces = []
     for r0 in range(0, oh, output_rows):
         r1 = min(oh, r0 + output_rows)
@@ -189,7 +190,7 @@ def _correlate_windows(X: nd.NDArray, K: nd.NDArray, dilation: Tuple[int, int]):
             a1 = min(kh, a0 + kernel_rows)
             term = _windows_term(X4, K, (r0, r1), (a0, a1), ow, dilation)
             Y = term if Y is None else Y + term
-            if (output_rows, kernel_rows) != (oh, kh):
+            if blocked:
                 _finish_block(Y)
         pieces.append(Y.reshape((c_o, r1 - r0, ow)))
     return pieces[0] if len(pieces) == 1 else nd.concat(*pieces, dim=1)

@@ -42,6 +42,11 @@ def _strided(X: nd.NDArray, axis: int, begin: int, n: int, step: int) -> nd.NDAr
 #: Views summed by one ``add_n``: a few at a time keeps memory bounded.
 _SUM_GROUP = 8
 
+#: Most window entries pooled by gathering every window at once. Below it a
+#: call's cost is MXNet's per-operator overhead, so three operators beat the
+#: separable route's dozen; above it the copy of every window costs more.
+_SMALL_WINDOWS = 2**14
+
 
 def _combine(views: Iterable[nd.NDArray], mode: str) -> nd.NDArray:
     """Element-wise maximum or sum of equally shaped arrays.
@@ -131,25 +136,20 @@ def pool2d(
     )
     # nd.max's gradient gives every tied maximum the whole gradient; the
     # separable route's nd.maximum gives it to one, so it is used to record.
-    small = k_h * k_w * oh * ow <= _SMALL_WINDOWS
-    if small and (mode == "avg" or not autograd.is_recording()):
-        Y = _pool_windows(Xp, (k_h, k_w), (s_h, s_w), mode)
+    if k_h * k_w * oh * ow <= _SMALL_WINDOWS and (
+        mode == "avg" or not autograd.is_recording()
+    ):
+        Y = _pool_windows(Xp, (k_h, k_w), (s_h, s_w), (oh, ow), mode)
     else:
         rows = _combine((_strided(Xp, 0, a, oh, s_h) for a in range(k_h)), mode)
         Y = _combine((_strided(rows, 1, b, ow, s_w) for b in range(k_w)), mode)
         if mode == "avg":
             Y = Y / (k_h * k_w)
-    return Y.reshape((oh, ow)).astype(dtype, copy=False)
+    return Y.astype(dtype, copy=False)
 
 
-#: Most window entries pooled by gathering every window at once. Below it a
-#: call's cost is MXNet's per-operator overhead, so three operators beat the
-#: separable route's dozen; above it the copy of every window costs more.
-_SMALL_WINDOWS = 2**14
-
-
-def _pool_windows(Xp: nd.NDArray, window, stride, mode: str) -> nd.NDArray:
+def _pool_windows(Xp: nd.NDArray, window, stride, out, mode: str) -> nd.NDArray:
     """Pool a padded 2-D input by gathering its windows as columns."""
     columns = nd.im2col(Xp.reshape((1, 1) + Xp.shape), kernel=window, stride=stride)
     reduce = nd.max if mode == "max" else nd.mean
-    return reduce(columns[0], axis=0)
+    return reduce(columns[0], axis=0).reshape(out)

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from importlib import metadata
@@ -160,6 +161,12 @@ def thin_code_block(html_code: str, plain: frozenset[str]) -> str:
     )
 
 
+# Every page asks about the same two styles: work the answer out once.
+@functools.cache
+def _plain_classes(style_names: tuple[str, ...]) -> frozenset[str]:
+    return plain_token_classes(list(style_names))
+
+
 def _thin_code_blocks(body: str, plain: frozenset[str]) -> str:
     return CODE_BLOCK.sub(
         lambda m: m.group(1) + thin_code_block(m.group(2), plain) + m.group(3), body
@@ -196,7 +203,7 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         styles = _pygments_styles(context)
         # Unknown styles: leave every span (an empty set would still merge).
         context["body"] = (
-            _thin_code_blocks(body, plain_token_classes(styles)) if styles else body
+            _thin_code_blocks(body, _plain_classes(tuple(styles))) if styles else body
         )
     scripts = context.get("script_files")
     if isinstance(scripts, list):
