@@ -49,6 +49,23 @@ BUNDLE_PREFIX = "book-styles-"
 MANIFEST = "book-styles.json"
 
 
+def subset_quietly(subsetter: font_subset.Subsetter, font: TTFont) -> None:
+    """``subsetter.subset(font)``, without fontTools' log in the build's output.
+
+    fontTools logs each table and glyph list it touches at INFO level, which
+    the Sphinx build prints: dozens of lines per font.
+    """
+    logs = [logging.getLogger(n) for n in ("fontTools", "fontTools.subset")]
+    levels = [log.level for log in logs]
+    for log in logs:
+        log.setLevel(logging.WARNING)
+    try:
+        subsetter.subset(font)
+    finally:
+        for log, level in zip(logs, levels):
+            log.setLevel(level)
+
+
 def selector_names(selector: list) -> set[str]:
     """The classes (``.x``), ids (``#x``) and element names a selector needs.
 
@@ -211,16 +228,7 @@ def _subset_icon_font(css: str, bundle_dir: Path, outdir: Path) -> str:
     options.layout_features = ["*"]
     subsetter = font_subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
-    # fontTools logs each table it touches at INFO, into the build's output.
-    logs = [logging.getLogger(n) for n in ("fontTools", "fontTools.subset")]
-    levels = [log.level for log in logs]
-    for log in logs:
-        log.setLevel(logging.WARNING)
-    try:
-        subsetter.subset(font)
-    finally:
-        for log, level in zip(logs, levels):
-            log.setLevel(level)
+    subset_quietly(subsetter, font)
     target = source.with_name(f"{ICON_FONT}-book.woff")
     font.flavor = "woff"
     font.save(target)

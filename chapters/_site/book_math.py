@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from book_assets import subset_quietly
 from docutils import nodes
 from fontTools import subset
 from fontTools.ttLib import TTFont
@@ -293,7 +294,7 @@ def _write_math_font(app, exception) -> None:
     options.drop_tables += ["FFTM"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes={ord(c) for c in used} | ALWAYS_IN_FONT)
-    subsetter.subset(font)
+    subset_quietly(subsetter, font)
     (out / "_static").mkdir(exist_ok=True)
     font.save(out / "_static" / FONT_FILE)
 
