@@ -115,7 +115,7 @@ def browser():
 class PageVisit:
     """Open one page offline at one width, recording requests and errors."""
 
-    def __init__(self, browser, name, width, url=None):
+    def __init__(self, browser, name, width, url=None, load_lazy=True):
         path = BOOK / name
         url = url or path.as_uri()
         self.requests, self.blocked, self.errors = [], [], []
@@ -135,6 +135,8 @@ class PageVisit:
             # A redirect page (index.html): check the page it leads to.
             self.page.wait_for_url(lambda u: u != url, timeout=20000)
             self.page.wait_for_load_state("load")
+        if load_lazy:
+            self.page.evaluate(LOAD_LAZY_IMAGES)
         self.math_state = self.page.evaluate(WAIT_FOR_MATH_FONT)
 
     def _route(self, route):
@@ -181,6 +183,16 @@ ARTICLE_TEXT = """() => {
     copy.querySelectorAll("pre, code, script, style, math")
         .forEach(e => e.remove());
     return copy.innerText;
+}"""
+
+# Figures after a page's first load only near the viewport; the checks below
+# look at every figure, so each visit loads them all first.
+LOAD_LAZY_IMAGES = """async () => {
+    const lazy = Array.from(document.querySelectorAll('img[loading="lazy"]'));
+    lazy.forEach(i => { i.loading = "eager"; });
+    await Promise.all(lazy.map(i => i.complete ? null : new Promise(
+        r => { i.onload = r; i.onerror = r; })));
+    return lazy.length;
 }"""
 
 BROKEN_IMAGES = """async () => {
@@ -586,6 +598,28 @@ def test_landing_page_links_every_chapter():
     linked = {Path(h).stem for h in re.findall(r'href="([^"#]+\.html)', article)}
     missing = [c for c in chapters if Path(c).stem not in linked]
     assert not missing, f"the landing page does not link {missing}"
+
+
+PENDING_IMAGES = """() => Array.from(document.querySelectorAll('img[loading="lazy"]'))
+    .filter(i => !i.complete).length"""
+
+
+def test_lazy_figures_wait_for_the_reader_and_load_on_scroll(browser):
+    def lazy_count(name):
+        return (BOOK / name).read_text().count('loading="lazy"')
+
+    name = max(content_pages(), key=lazy_count, default=MISSING)
+    need_book(name)
+    visit = PageVisit(browser, name, PHONE, load_lazy=False)
+    try:
+        page = visit.page
+        assert page.evaluate(PENDING_IMAGES) > 0, "no figure waited for a scroll"
+        for image in page.locator('img[loading="lazy"]').all():
+            image.scroll_into_view_if_needed()
+        page.wait_for_function(f"() => ({PENDING_IMAGES})() === 0", timeout=20000)
+        assert page.evaluate(BROKEN_IMAGES) == [], "images failed to load"
+    finally:
+        visit.close()
 
 
 def test_figures_keep_their_colours_in_dark_mode(browser):

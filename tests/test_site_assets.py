@@ -220,3 +220,21 @@ def test_pages_stay_under_the_element_budget(built_pages):
     for name, text in built_pages.items():
         elements = len(re.findall(r"<[a-zA-Z]", text))
         assert elements <= MAX_ELEMENTS, f"{name} has {elements} elements"
+
+
+def test_only_each_pages_first_figure_loads_before_a_scroll(built_pages):
+    lazy_pages = 0
+    for name, text in built_pages.items():
+        # Figure files only: the explorers' pictures live inside the page.
+        figures = [
+            tag
+            for tag in re.findall(r"<img\b[^>]*>", text)
+            if re.search(r'src="[^"]*_images/', tag)
+        ]
+        flags = ['loading="lazy"' in tag for tag in figures]
+        eager = book_site.EAGER_IMAGES
+        assert flags == [False] * min(eager, len(flags)) + [True] * max(
+            0, len(flags) - eager
+        ), f"{name}: lazy flags {flags}"
+        lazy_pages += any(flags)
+    assert lazy_pages >= 5, "figures of most chapters should load lazily"

@@ -15,6 +15,9 @@
   even names, punctuation and spaces that its style draws in the plain text
   colour (two thirds of a section's elements). Those are written as plain
   text; book.css gives a code block's text that colour.
+* Every image but a page's first loads when the reader scrolls near it
+  (``loading="lazy"``): a phone on a slow connection fetches the text and
+  the first figure before a dozen figures further down.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ BOOK_DESCRIPTION = (
     "An interactive book on convolutional neural networks in Python with "
     "MXNet/Gluon: every idea as a formula, a small checked example and real code."
 )
+#: Images at the top of a page that load at once (one may be the largest
+#: thing in the first screen, which must not wait for a scroll).
+EAGER_IMAGES = 1
 SHARED_BOX_ID = re.compile(r'id="(exercise|solution)-content"')
 
 
@@ -230,6 +236,12 @@ def _deferred(script: Any) -> Any:
     return type(script)(name, priority=script.priority, defer="defer", **attributes)
 
 
+def _lazy_images(app, doctree: nodes.document, docname: str) -> None:
+    """Mark every image after the page's first ``EAGER_IMAGES`` as lazy."""
+    for image in list(doctree.findall(nodes.image))[EAGER_IMAGES:]:
+        image.setdefault("loading", "lazy")
+
+
 def _bundle_styles(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         book_assets.bundle_styles(app.outdir)
@@ -241,6 +253,7 @@ def setup(app) -> dict[str, Any]:
     # writes pygments.css there).
     app.connect("build-finished", _bundle_styles, priority=900)
     app.connect("config-inited", _buttons_follow_repository)
+    app.connect("doctree-resolved", _lazy_images)
     # After other extensions (priority 500) have added their scripts.
     app.connect("html-page-context", _page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
