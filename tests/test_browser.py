@@ -137,6 +137,7 @@ class PageVisit:
             self.page.wait_for_load_state("load")
         if load_lazy:
             self.page.evaluate(LOAD_LAZY_IMAGES)
+            self.page.evaluate(START_ANIMATIONS)
         self.math_state = self.page.evaluate(WAIT_FOR_MATH_FONT)
 
     def _route(self, route):
@@ -193,6 +194,23 @@ LOAD_LAZY_IMAGES = """async () => {
     await Promise.all(lazy.map(i => i.complete ? null : new Promise(
         r => { i.onload = r; i.onerror = r; })));
     return lazy.length;
+}"""
+
+# Animations start (and fetch their frames) only near the viewport: each
+# visit scrolls to each one, waits for its first frame, and goes back up.
+START_ANIMATIONS = """async () => {
+    const boxes = Array.from(document.querySelectorAll("div.animation"));
+    for (const box of boxes) {
+        box.scrollIntoView();
+        const img = box.querySelector("img");
+        for (let t = 0; t < 400 && !img.getAttribute("src"); t++)
+            await new Promise(r => setTimeout(r, 25));
+    }
+    window.scrollTo(0, 0);
+    const frames = boxes.map(b => b.querySelector("img"));
+    await Promise.all(frames.map(i => i.complete ? null : new Promise(
+        r => { i.onload = r; i.onerror = r; })));
+    return boxes.length;
 }"""
 
 BROKEN_IMAGES = """async () => {
@@ -620,6 +638,44 @@ def test_lazy_figures_wait_for_the_reader_and_load_on_scroll(browser):
         assert page.evaluate(BROKEN_IMAGES) == [], "images failed to load"
     finally:
         visit.close()
+
+
+# Each animation's distance below the first screen, and whether it shows a frame.
+ANIMATIONS_BELOW = """() => Array.from(document.querySelectorAll("div.animation"))
+    .map(b => [b.getBoundingClientRect().top - window.innerHeight,
+               Boolean(b.querySelector("img").getAttribute("src"))])"""
+
+
+def test_animations_far_down_start_only_when_the_reader_reaches_them(browser):
+    pages = [n for n in content_pages() if "anim-slider" in (BOOK / n).read_text()]
+    need_book(pages[0] if pages else MISSING)
+    far, checked = 1200, 0  # px below the first screen: beyond the 800 px margin
+    for name in pages:
+        visit = PageVisit(browser, name, PHONE, load_lazy=False)
+        try:
+            page = visit.page
+            page.wait_for_timeout(300)  # let any observer callback run
+            states = page.evaluate(ANIMATIONS_BELOW)
+            for k, (below, started) in enumerate(states):
+                if below < far:
+                    continue
+                assert not started, f"{name}: animation {k} started {below:.0f} px down"
+                box = page.locator("div.animation").nth(k)
+                box.scroll_into_view_if_needed()
+                page.wait_for_function(
+                    "box => Boolean(box.querySelector('img').getAttribute('src'))",
+                    arg=box.element_handle(),
+                    timeout=10000,
+                )
+                checked += 1
+            frames = [u for u in visit.requests if "/_images/frame-" in u]
+            assert not checked or frames, f"{name}: no frame file was fetched"
+            page.evaluate(LOAD_LAZY_IMAGES)  # else BROKEN_IMAGES waits on them
+            assert page.evaluate(BROKEN_IMAGES) == [], "frames failed to load"
+            assert not visit.errors, visit.errors
+        finally:
+            visit.close()
+    assert checked, "no animation sits far enough down a phone page to check"
 
 
 def test_figures_keep_their_colours_in_dark_mode(browser):

@@ -238,3 +238,18 @@ def test_only_each_pages_first_figure_loads_before_a_scroll(built_pages):
         ), f"{name}: lazy flags {flags}"
         lazy_pages += any(flags)
     assert lazy_pages >= 5, "figures of most chapters should load lazily"
+
+
+def test_animation_frames_are_files_fetched_when_the_player_starts(built_pages):
+    players = 0
+    for name, text in built_pages.items():
+        if "new Animation(" not in text:
+            continue
+        players += text.count("new Animation(")
+        assert "base64," not in "".join(re.findall(r"frames\[\d+\] = [^\n]*", text))
+        frames = re.findall(r'frames\[\d+\] = "([^"]+)"', text)
+        assert frames, f"{name}: no frames found"
+        for url in frames:
+            assert (BOOK / name).parent.joinpath(url).resolve().is_file(), url
+        assert text.count("new IntersectionObserver(") >= text.count("new Animation(")
+    assert players >= 2, "the book's animations were not found"

@@ -18,14 +18,21 @@
 * Every image but a page's first loads when the reader scrolls near it
   (``loading="lazy"``): a phone on a slow connection fetches the text and
   the first figure before a dozen figures further down.
+* Animations do the same: their frames, which the notebook output embeds in
+  the page as base64 (130 kB of section 3's HTML), are written to
+  ``_images/`` and fetched only when the animation comes within about a
+  screen of the viewport, when its player starts.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import html
 import re
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import book_assets
@@ -44,6 +51,28 @@ BOOK_DESCRIPTION = (
 #: Images at the top of a page that load at once (one may be the largest
 #: thing in the first screen, which must not wait for a scroll).
 EAGER_IMAGES = 1
+# matplotlib's HTML player: one "frames[i] = <data URI>" line per frame
+# (base64 continued over lines with a backslash), then a call that starts it.
+ANIMATION_FRAME = re.compile(
+    r'(frames\[\d+\] = ")data:image/png;base64,([A-Za-z0-9+/=\\\n]+)"'
+)
+ANIMATION_START = re.compile(
+    r"setTimeout\(function\(\) \{\s*(anim\w+ = new Animation\([^;]*\);)\s*\}, 0\);"
+)
+# Starts the player when its box comes within 800 px of the viewport (at
+# once where IntersectionObserver is missing). img_id is the player's own.
+START_WHEN_NEAR = (
+    "(function (box, start) {{\n"
+    '  if (!("IntersectionObserver" in window)) {{ setTimeout(start, 0); return; }}\n'
+    "  var watch = new IntersectionObserver(function (entries) {{\n"
+    "    if (entries.some(function (e) {{ return e.isIntersecting; }})) {{\n"
+    "      watch.disconnect();\n"
+    "      start();\n"
+    "    }}\n"
+    '  }}, {{ rootMargin: "800px 0px" }});\n'
+    "  watch.observe(box);\n"
+    "}})(document.getElementById(img_id).parentNode, function () {{ {start} }});"
+)
 SHARED_BOX_ID = re.compile(r'id="(exercise|solution)-content"')
 
 
@@ -179,6 +208,26 @@ def _thin_code_blocks(body: str, plain: frozenset[str]) -> str:
     )
 
 
+def animations_load_when_near(body: str, images: Path, to_root: str) -> str:
+    """``body`` with its animations' frames as files under ``images``, started late.
+
+    Each frame is written once, named by its content; ``to_root`` is the
+    page's relative path to the book's root (``"../"`` for a chapter).
+    """
+
+    def frame_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(2).replace("\\\n", ""))
+        name = f"frame-{hashlib.sha1(data).hexdigest()[:20]}.png"
+        if not (images / name).exists():
+            images.mkdir(parents=True, exist_ok=True)
+            (images / name).write_bytes(data)
+        # The semicolon matters: the call that follows starts with "(".
+        return f'{match.group(1)}{to_root}_images/{name}";'
+
+    body = ANIMATION_FRAME.sub(frame_file, body)
+    return ANIMATION_START.sub(lambda m: START_WHEN_NEAR.format(start=m.group(1)), body)
+
+
 def _pygments_styles(context: dict) -> list[str]:
     names = [
         context.get("theme_pygments_light_style"),
@@ -206,6 +255,10 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         body = SHARED_BOX_ID.sub(
             lambda m: f'id="{m.group(1)}-content-{next(counter)}"', body
         )
+        if "new Animation(" in body:
+            body = animations_load_when_near(
+                body, Path(app.outdir) / "_images", "../" * pagename.count("/")
+            )
         styles = _pygments_styles(context)
         # Unknown styles: leave every span (an empty set would still merge).
         context["body"] = (
