@@ -135,9 +135,10 @@ class PageVisit:
             # A redirect page (index.html): check the page it leads to.
             self.page.wait_for_url(lambda u: u != url, timeout=20000)
             self.page.wait_for_load_state("load")
+        self.unstarted_players = None  # counted only when load_lazy
         if load_lazy:
             self.page.evaluate(LOAD_LAZY_IMAGES)
-            self.page.evaluate(START_ANIMATIONS)
+            self.unstarted_players = self.page.evaluate(START_ANIMATIONS)
         self.math_state = self.page.evaluate(WAIT_FOR_MATH_FONT)
 
     def _route(self, route):
@@ -197,7 +198,8 @@ LOAD_LAZY_IMAGES = """async () => {
 }"""
 
 # Animations start (and fetch their frames) only near the viewport: each
-# visit scrolls to each one, waits for its first frame, and goes back up.
+# visit scrolls to each one, waits for its first frame, and goes back up;
+# it returns how many players are still without a frame.
 START_ANIMATIONS = """async () => {
     const boxes = Array.from(document.querySelectorAll("div.animation"));
     for (const box of boxes) {
@@ -210,11 +212,13 @@ START_ANIMATIONS = """async () => {
     const frames = boxes.map(b => b.querySelector("img"));
     await Promise.all(frames.map(i => i.complete ? null : new Promise(
         r => { i.onload = r; i.onerror = r; })));
-    return boxes.length;
+    return frames.filter(i => !i.getAttribute("src")).length;
 }"""
 
+# A player not yet started has no frame, so no src: it is not broken.
 BROKEN_IMAGES = """async () => {
-    const imgs = Array.from(document.images);
+    const imgs = Array.from(document.images).filter(
+        i => !(i.id.startsWith("_anim_img") && !i.getAttribute("src")));
     await Promise.all(imgs.map(i => i.complete ? null : new Promise(
         r => { i.onload = r; i.onerror = r; })));
     return imgs.filter(i => i.naturalWidth === 0)
@@ -330,6 +334,7 @@ def test_page_renders_offline(visits, name, width):
         too_wide = page.evaluate(OVERFLOWING_EQUATIONS)
         assert not too_wide, f"equations wider than the column: {too_wide}"
     assert page.evaluate(BROKEN_IMAGES) == [], "images failed to load"
+    assert visit.unstarted_players == 0, "an animation did not start on a scroll"
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / (name.replace("/", "__").removesuffix(".html") + f"_{width}.png")

@@ -10,6 +10,7 @@ thread's work, which grows with the elements and the CSS rules): measured with
 Lighthouse 12.2.3 on 2026-12-01, see the report of issue 11.
 """
 
+import base64
 import os
 import re
 import sys
@@ -80,6 +81,38 @@ def test_purge_keeps_only_the_selectors_that_can_match_and_empties_media():
 def test_selector_names_skip_pseudo_classes_and_attributes():
     selector = tinycss2.parse_component_value_list("a:not(.gone)>b.c#d[e=f]::after")
     assert book_assets.selector_names(selector) == {"a", "b", ".c", "#d"}
+
+
+def player_html(mime: str, payload: bytes) -> str:
+    """A page body shaped like matplotlib's HTML player with one frame."""
+    data = base64.b64encode(payload).decode()
+    return (
+        '<img id="_anim_imgab">\n<script>\n'
+        f'  frames[0] = "data:image/{mime};base64,{data[:8]}\\\n{data[8:]}"\n'
+        "  setTimeout(function() {\n"
+        "    animab = new Animation(frames, img_id,\n      slider_id, 200);\n"
+        "  }, 0);\n</script>"
+    )
+
+
+@pytest.mark.parametrize("mime, suffix", [("png", "png"), ("jpeg", "jpg")])
+def test_animation_frames_become_files_and_start_near(tmp_path, mime, suffix):
+    payload = b"frame bytes " * 10
+    body = book_site.animations_load_when_near(
+        player_html(mime, payload), tmp_path, "../"
+    )
+    (frame,) = tmp_path.iterdir()
+    assert frame.suffix == f".{suffix}" and frame.read_bytes() == payload
+    assert f'frames[0] = "../_images/{frame.name}";' in body
+    assert "base64" not in body and "setTimeout(function()" not in body
+    assert ";(function (box, start)" in body and "beforeprint" in body
+
+
+def test_animation_with_frames_left_inline_starts_as_before(tmp_path):
+    original = player_html("gif", b"GIF89a")
+    body = book_site.animations_load_when_near(original, tmp_path, "../")
+    assert body == original
+    assert not any(tmp_path.iterdir())
 
 
 def test_code_blocks_lose_only_spans_drawn_as_plain_text():

@@ -54,20 +54,27 @@ EAGER_IMAGES = 1
 # matplotlib's HTML player: one "frames[i] = <data URI>" line per frame
 # (base64 continued over lines with a backslash), then a call that starts it.
 ANIMATION_FRAME = re.compile(
-    r'(frames\[\d+\] = ")data:image/png;base64,([A-Za-z0-9+/=\\\n]+)"'
+    r'(frames\[\d+\] = ")data:image/(png|jpeg|svg\+xml);base64,([A-Za-z0-9+/=\\\n]+)"'
 )
+FRAME_SUFFIX = {"png": "png", "jpeg": "jpg", "svg+xml": "svg"}
+INLINE_FRAME = re.compile(r'frames\[\d+\] = "data:')
 ANIMATION_START = re.compile(
     r"setTimeout\(function\(\) \{\s*(anim\w+ = new Animation\([^;]*\);)\s*\}, 0\);"
 )
-# Starts the player when its box comes within 800 px of the viewport (at
-# once where IntersectionObserver is missing). img_id is the player's own.
+# Starts the player when its box comes within 800 px of the viewport, or
+# before the page prints (at once where IntersectionObserver is missing).
+# img_id is the player's own. The leading ";" ends the frame assignment
+# before it, which has none of its own in matplotlib's template.
 START_WHEN_NEAR = (
-    "(function (box, start) {{\n"
-    '  if (!("IntersectionObserver" in window)) {{ setTimeout(start, 0); return; }}\n'
+    ";(function (box, start) {{\n"
+    "  var started = false;\n"
+    "  function go() {{ if (!started) {{ started = true; start(); }} }}\n"
+    '  if (!("IntersectionObserver" in window)) {{ setTimeout(go, 0); return; }}\n'
+    '  window.addEventListener("beforeprint", go);\n'
     "  var watch = new IntersectionObserver(function (entries) {{\n"
     "    if (entries.some(function (e) {{ return e.isIntersecting; }})) {{\n"
     "      watch.disconnect();\n"
-    "      start();\n"
+    "      go();\n"
     "    }}\n"
     '  }}, {{ rootMargin: "800px 0px" }});\n'
     "  watch.observe(box);\n"
@@ -216,15 +223,18 @@ def animations_load_when_near(body: str, images: Path, to_root: str) -> str:
     """
 
     def frame_file(match: re.Match) -> str:
-        data = base64.b64decode(match.group(2).replace("\\\n", ""))
-        name = f"frame-{hashlib.sha1(data).hexdigest()[:20]}.png"
-        if not (images / name).exists():
+        data = base64.b64decode(match.group(3).replace("\\\n", ""))
+        digest = hashlib.sha1(data).hexdigest()[:20]
+        name = f"frame-{digest}.{FRAME_SUFFIX[match.group(2)]}"
+        path = images / name
+        if not path.exists() or path.stat().st_size != len(data):
             images.mkdir(parents=True, exist_ok=True)
-            (images / name).write_bytes(data)
-        # The semicolon matters: the call that follows starts with "(".
+            path.write_bytes(data)
         return f'{match.group(1)}{to_root}_images/{name}";'
 
     body = ANIMATION_FRAME.sub(frame_file, body)
+    if INLINE_FRAME.search(body):
+        return body  # a frame format not written out: the player starts as before
     return ANIMATION_START.sub(lambda m: START_WHEN_NEAR.format(start=m.group(1)), body)
 
 
