@@ -278,11 +278,12 @@ def test_animation_frames_are_files_fetched_when_the_player_starts(built_pages):
     for name, text in built_pages.items():
         if "new Animation(" not in text:
             continue
-        players += text.count("new Animation(")
+        here = text.count("new Animation(")
+        players += here
         assert "base64," not in "".join(re.findall(r"frames\[\d+\] = [^\n]*", text))
         frames = re.findall(r'frames\[\d+\] = "([^"]+)"', text)
         assert frames, f"{name}: no frames found"
         for url in frames:
             assert (BOOK / name).parent.joinpath(url).resolve().is_file(), url
-        assert text.count("new IntersectionObserver(") >= text.count("new Animation(")
+        assert text.count("new IntersectionObserver(") >= here
     assert players >= 2, "the book's animations were not found"
