@@ -51,6 +51,23 @@ def test_outputs_were_stored_top_to_bottom_in_one_kernel(path):
     assert counts == list(range(1, len(counts) + 1)), counts
 
 
+TRAINING = [p for p in NOTEBOOKS if "train_classifier" in p.read_text(encoding="utf-8")]
+# What a training run's last digits depend on besides the seed: the number of
+# OpenMP threads, and the instruction set whose oneDNN kernels run (AVX-512
+# and AVX2 round differently; a fresh clone on an AMD CPU printed other
+# accuracies than the stored ones, computed on an Intel CPU).
+PINNED = {"OMP_NUM_THREADS": "1", "DNNL_MAX_CPU_ISA": "AVX2"}
+
+
+@pytest.mark.parametrize("path", TRAINING, ids=_ids(TRAINING))
+def test_training_pages_pin_threads_and_instruction_set_before_mxnet(path):
+    first = "".join(_code_cells(path)[0]["source"])
+    assert "import mxnet" in first, "the first code cell should import MXNet"
+    before_mxnet = first[: first.index("import mxnet")]
+    for name, value in PINNED.items():
+        assert f'os.environ["{name}"] = "{value}"' in before_mxnet, name
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_nbval_markers_are_whole_comments_with_a_reason(path):
     for cell in _code_cells(path):
