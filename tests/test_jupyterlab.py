@@ -50,9 +50,15 @@ CELLS = [
     'photo = explorers.PhotoFilter("vertical edges", step=6)\nphoto',
 ]
 
-# Runs Python in the notebook's kernel and returns what it printed.
-RUN_IN_KERNEL = """async (code) => {
-    const future = window.d2lKernel.requestExecute({ code, store_history: false });
+KERNEL_TIMEOUT = 60  # seconds for the kernel to answer one request
+
+# Runs Python in the notebook's kernel and returns what it printed. A kernel
+# that never answers (Playwright's evaluate has no timeout of its own) fails
+# the test with its status instead of hanging the run: that happened once,
+# under Python 3.10, for about 15 minutes.
+RUN_IN_KERNEL = """async ([code, seconds]) => {
+    const kernel = window.d2lKernel;
+    const future = kernel.requestExecute({ code, store_history: false });
     let out = "";
     future.onIOPub = (msg) => {
         const type = msg.header.msg_type;
@@ -60,7 +66,18 @@ RUN_IN_KERNEL = """async (code) => {
         const { ename, evalue } = msg.content;
         if (type === "error") out += `Python error ${ename}: ${evalue}`;
     };
-    await future.done;
+    let timer;
+    const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(
+            `the kernel (status ${kernel.status}) did not answer within ` +
+            `${seconds} s; it had printed ${JSON.stringify(out)}`
+        )), seconds * 1000);
+    });
+    try {
+        await Promise.race([future.done, late]);
+    } finally {
+        clearTimeout(timer);
+    }
     return out;
 }"""
 
@@ -291,7 +308,7 @@ def lab(tmp_path_factory):
 
 def _python(page, code: str):
     """Run ``code`` in the notebook's kernel; return what it printed, as JSON."""
-    out = page.evaluate(RUN_IN_KERNEL, code)
+    out = page.evaluate(RUN_IN_KERNEL, [code, KERNEL_TIMEOUT])
     assert not out.startswith("Python error"), out
     return json.loads(out)
 
