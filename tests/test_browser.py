@@ -187,20 +187,26 @@ ARTICLE_TEXT = """() => {
     return copy.innerText;
 }"""
 
+# Defines settle(images): a promise that resolves once each image has loaded
+# or failed. The snippets below that wait on images start with it.
+SETTLE = """const settle = (imgs) => Promise.all(imgs.map(i => i.complete ? null :
+        new Promise(r => { i.onload = r; i.onerror = r; })));"""
+
 # Figures after a page's first load only near the viewport; the checks below
 # look at every figure, so each visit loads them all first.
 LOAD_LAZY_IMAGES = """async () => {
+    SETTLE
     const lazy = Array.from(document.querySelectorAll('img[loading="lazy"]'));
     lazy.forEach(i => { i.loading = "eager"; });
-    await Promise.all(lazy.map(i => i.complete ? null : new Promise(
-        r => { i.onload = r; i.onerror = r; })));
+    await settle(lazy);
     return lazy.length;
-}"""
+}""".replace("SETTLE", SETTLE)
 
 # Animations start (and fetch their frames) only near the viewport: each
 # visit scrolls to each one, waits for its first frame, and goes back up;
 # it returns how many players are still without a frame.
 START_ANIMATIONS = """async () => {
+    SETTLE
     const boxes = Array.from(document.querySelectorAll("div.animation"));
     for (const box of boxes) {
         box.scrollIntoView();
@@ -210,20 +216,19 @@ START_ANIMATIONS = """async () => {
     }
     window.scrollTo(0, 0);
     const frames = boxes.map(b => b.querySelector("img"));
-    await Promise.all(frames.map(i => i.complete ? null : new Promise(
-        r => { i.onload = r; i.onerror = r; })));
+    await settle(frames);
     return frames.filter(i => !i.getAttribute("src")).length;
-}"""
+}""".replace("SETTLE", SETTLE)
 
 # A player not yet started has no frame, so no src: it is not broken.
 BROKEN_IMAGES = """async () => {
+    SETTLE
     const imgs = Array.from(document.images).filter(
         i => !(i.id.startsWith("_anim_img") && !i.getAttribute("src")));
-    await Promise.all(imgs.map(i => i.complete ? null : new Promise(
-        r => { i.onload = r; i.onerror = r; })));
+    await settle(imgs);
     return imgs.filter(i => i.naturalWidth === 0)
                .map(i => (i.getAttribute("src") || i.id).slice(0, 80));
-}"""
+}""".replace("SETTLE", SETTLE)
 
 # Display equations wider than their column.
 OVERFLOWING_EQUATIONS = """() => Array.from(

@@ -99,7 +99,7 @@ def player_html(mime: str, payload: bytes) -> str:
 def test_animation_frames_become_files_and_start_near(tmp_path, mime, suffix):
     payload = b"frame bytes " * 10
     body = book_site.animations_load_when_near(
-        player_html(mime, payload), tmp_path, "../"
+        player_html(mime, payload), tmp_path, "../_images/"
     )
     (frame,) = tmp_path.iterdir()
     assert frame.suffix == f".{suffix}" and frame.read_bytes() == payload
@@ -110,7 +110,7 @@ def test_animation_frames_become_files_and_start_near(tmp_path, mime, suffix):
 
 def test_animation_with_frames_left_inline_starts_as_before(tmp_path):
     original = player_html("gif", b"GIF89a")
-    body = book_site.animations_load_when_near(original, tmp_path, "../")
+    body = book_site.animations_load_when_near(original, tmp_path, "../_images/")
     assert body == original
     assert not any(tmp_path.iterdir())
 

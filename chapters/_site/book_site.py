@@ -215,11 +215,11 @@ def _thin_code_blocks(body: str, plain: frozenset[str]) -> str:
     )
 
 
-def animations_load_when_near(body: str, images: Path, to_root: str) -> str:
+def animations_load_when_near(body: str, images: Path, images_url: str) -> str:
     """``body`` with its animations' frames as files under ``images``, started late.
 
-    Each frame is written once, named by its content; ``to_root`` is the
-    page's relative path to the book's root (``"../"`` for a chapter).
+    Each frame is written once, named by its content; ``images_url`` is the
+    URL of ``images`` relative to the page (``"../_images/"`` for a chapter).
     """
 
     def frame_file(match: re.Match) -> str:
@@ -230,7 +230,7 @@ def animations_load_when_near(body: str, images: Path, to_root: str) -> str:
         if not path.exists() or path.stat().st_size != len(data):
             images.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        return f'{match.group(1)}{to_root}_images/{name}";'
+        return f'{match.group(1)}{images_url}{name}";'
 
     body = ANIMATION_FRAME.sub(frame_file, body)
     if INLINE_FRAME.search(body):
@@ -266,8 +266,10 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
             lambda m: f'id="{m.group(1)}-content-{next(counter)}"', body
         )
         if "new Animation(" in body:
+            # Sphinx's own relative URL: right for html and dirhtml builds.
+            images_url = context["pathto"]("_images/", 1)
             body = animations_load_when_near(
-                body, Path(app.outdir) / "_images", "../" * pagename.count("/")
+                body, Path(app.outdir) / "_images", images_url
             )
         styles = _pygments_styles(context)
         # Unknown styles: leave every span (an empty set would still merge).
