@@ -57,7 +57,18 @@ def _config_extensions() -> set[str]:
 
 def _distributions(module: str) -> list[str]:
     """The installed distributions that provide a top-level module."""
-    return metadata.packages_distributions().get(module, [])
+    found = metadata.packages_distributions().get(module)
+    if found:
+        return found
+    # Python 3.10's packages_distributions reads only top_level.txt, which
+    # wheels built by flit or hatchling (docutils, jupyter-book) lack; 3.11
+    # and later also read each distribution's list of files, as here.
+    names = (module, f"{module}.py")
+    return [
+        dist.metadata["Name"]
+        for dist in metadata.distributions()
+        if any(f.parts and f.parts[0] in names for f in dist.files or ())
+    ]
 
 
 def test_locks_exist_and_pin_many_packages():
