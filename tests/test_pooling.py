@@ -12,6 +12,7 @@ from mxnet import autograd, nd
 from mxnet.gluon import nn
 
 import d2l
+from d2l import pooling
 
 SETTINGS = settings(max_examples=50, deadline=None)
 
@@ -72,6 +73,19 @@ def test_pool2d_matches_gluon_layers(layer_cls, mode, pool_size, padding, stride
     layer = layer_cls(pool_size=pool_size, strides=strides, padding=padding)
     expected = layer(X.reshape((1, 1, 7, 9)))[0, 0]
     Y = d2l.pool2d(X, pool_size, mode, padding, strides)
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), atol=1e-6)
+
+
+# One size on each side of the gathered route's limit (pooling._SMALL_WINDOWS).
+@pytest.mark.parametrize("size", [60, 300])
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pool2d_matches_nd_pooling_on_both_routes(size, mode):
+    shape = (size, size + 3)
+    oh, ow = d2l.conv_output_shape(shape, 3, 1, 2)
+    assert (9 * oh * ow <= pooling._SMALL_WINDOWS) == (size == 60)
+    X = nd.random.normal(shape=shape)
+    Y = d2l.pool2d(X, 3, mode, padding=1, stride=2)
+    expected = builtin_pool2d(X, (3, 3), (1, 1), (2, 2), mode)
     np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), atol=1e-6)
 
 
