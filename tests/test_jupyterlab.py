@@ -68,10 +68,15 @@ RUN_IN_KERNEL = """async ([code, seconds]) => {
     };
     let timer;
     const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(
-            `the kernel (status ${kernel.status}) did not answer within ` +
-            `${seconds} s; it had printed ${JSON.stringify(out)}`
-        )), seconds * 1000);
+        timer = setTimeout(() => {
+            const status = kernel.status;
+            // Later requests would otherwise queue behind this one.
+            kernel.interrupt().catch(() => {});
+            reject(new Error(
+                `the kernel (status ${status}) did not answer within ` +
+                `${seconds} s; it had printed ${JSON.stringify(out)}`
+            ));
+        }, seconds * 1000);
     });
     try {
         await Promise.race([future.done, late]);

@@ -76,16 +76,23 @@ def test_pool2d_matches_gluon_layers(layer_cls, mode, pool_size, padding, stride
     np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), atol=1e-6)
 
 
-# One size on each side of the gathered route's limit (pooling._SMALL_WINDOWS).
-@pytest.mark.parametrize("size", [60, 300])
+# One size on each side of the gathered route's limit (pooling._SMALL_WINDOWS):
+# 3x3 windows, padding 1 and stride 1 on 66x66 make 39,204 window entries, on
+# 67x67 40,401.
+@pytest.mark.parametrize("size, gathered", [(66, True), (67, False)])
 @pytest.mark.parametrize("mode", ["max", "avg"])
-def test_pool2d_matches_nd_pooling_on_both_routes(size, mode):
-    shape = (size, size + 3)
-    oh, ow = d2l.conv_output_shape(shape, 3, 1, 2)
-    assert (9 * oh * ow <= pooling._SMALL_WINDOWS) == (size == 60)
-    X = nd.random.normal(shape=shape)
-    Y = d2l.pool2d(X, 3, mode, padding=1, stride=2)
-    expected = builtin_pool2d(X, (3, 3), (1, 1), (2, 2), mode)
+def test_pool2d_takes_each_route_by_size_and_matches_nd_pooling(
+    size, gathered, mode, monkeypatch
+):
+    calls = []
+    gather = pooling._pool_windows
+    monkeypatch.setattr(
+        pooling, "_pool_windows", lambda *a: calls.append(1) or gather(*a)
+    )
+    X = nd.random.normal(shape=(size, size))
+    Y = d2l.pool2d(X, 3, mode, padding=1)
+    assert bool(calls) == gathered
+    expected = builtin_pool2d(X, (3, 3), (1, 1), (1, 1), mode)
     np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), atol=1e-6)
 
 
