@@ -10,6 +10,7 @@ every test run here (in the full environment) stayed green.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from importlib import metadata
@@ -55,20 +56,26 @@ def _config_extensions() -> set[str]:
     return {item.split(".")[0] for item in re.findall(r"- (\S+)", block[1])}
 
 
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    """Top-level module -> the installed distributions that provide it.
+
+    Python 3.10's packages_distributions reads only top_level.txt, which
+    wheels built by flit or hatchling (docutils, jupyter-book) lack; 3.11 and
+    later also read each distribution's list of files, as done here for the
+    modules top_level.txt leaves out.
+    """
+    by_files: dict[str, list[str]] = {}
+    for dist in metadata.distributions():
+        tops = {f.parts[0].removesuffix(".py") for f in dist.files or () if f.parts}
+        for top in tops:
+            by_files.setdefault(top, []).append(dist.metadata["Name"])
+    return {**by_files, **metadata.packages_distributions()}
+
+
 def _distributions(module: str) -> list[str]:
     """The installed distributions that provide a top-level module."""
-    found = metadata.packages_distributions().get(module)
-    if found:
-        return found
-    # Python 3.10's packages_distributions reads only top_level.txt, which
-    # wheels built by flit or hatchling (docutils, jupyter-book) lack; 3.11
-    # and later also read each distribution's list of files, as here.
-    names = (module, f"{module}.py")
-    return [
-        dist.metadata["Name"]
-        for dist in metadata.distributions()
-        if any(f.parts and f.parts[0] in names for f in dist.files or ())
-    ]
+    return _providers().get(module, [])
 
 
 def test_locks_exist_and_pin_many_packages():
