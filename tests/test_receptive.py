@@ -40,12 +40,16 @@ def stacks(draw):
     ]
 
 
-@settings(max_examples=25, deadline=None)
+# Derandomized, as the fuzz tests: CI draws the same stacks on every run.
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
 @given(stacks(), st.data())
 def test_recurrence_predicts_the_field_autograd_measures(layers, data):
     input_size = 40
     assume(sum(layer.stride for layer in layers) <= len(layers) + 2)  # <= 2 halvings
-    rows = receptive_fields(layers, input_size)
+    try:
+        rows = receptive_fields(layers, input_size)
+    except ValueError:  # a layer wider than what reaches it: not a network
+        assume(False)
     # Units whose whole field lies inside the input: a field that reaches
     # into the padding is clipped, and a dilated one has holes at its edge.
     inside = [
