@@ -8,8 +8,10 @@ name in backticks, what it must be, and what was given, for example
 
 Dtype policy (one rule for every helper in the package)
 --------------------------------------------------------
-* Array arguments are dense ``mx.nd.NDArray`` objects. ``mx.np`` arrays,
-  sparse arrays and NumPy arrays are rejected with an error naming the
+* Array arguments are dense MXNet arrays of either kind: public helpers
+  take ``mx.np`` arrays as well as ``mx.nd`` ones and give back the kind
+  they were given (:mod:`d2l._kinds`); the checks here see ``nd`` arrays.
+  Sparse arrays and NumPy arrays are rejected with an error naming the
   argument (they would otherwise fail deep inside MXNet).
 * Inputs must hold floating-point numbers: float16, float32 or float64.
   Integer and bool inputs are rejected (``floating``): an integer sum

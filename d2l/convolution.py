@@ -25,6 +25,7 @@ from mxnet.gluon import nn
 
 from . import _checks
 from ._checks import IntOrPair
+from ._kinds import accepts_both, for_gluon, is_np, np_mode, to_nd, to_np
 
 __all__ = [
     "corr2d",
@@ -232,6 +233,7 @@ def _check_pair(
     return (n_h - span[0] + 1, n_w - span[1] + 1), (d_h, d_w)
 
 
+@accepts_both
 def corr2d(X: nd.NDArray, K: nd.NDArray, dilation: IntOrPair = 1) -> nd.NDArray:
     """Cross-correlate a 2-D input ``X`` with a 2-D kernel ``K``.
 
@@ -272,6 +274,7 @@ def corr2d(X: nd.NDArray, K: nd.NDArray, dilation: IntOrPair = 1) -> nd.NDArray:
     return Y.reshape((oh, ow))
 
 
+@accepts_both
 def corr2d_loop(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     """Cross-correlate ``X`` with ``K`` one output element at a time.
 
@@ -345,12 +348,20 @@ class Conv2D(nn.Block):
         self.bias = self.params.get("bias", shape=(1,), init=mx.init.Zero())
 
     def forward(self, x: nd.NDArray) -> nd.NDArray:
-        """Return ``corr2d(x, weight) + bias`` on ``x``'s context."""
+        """Return ``corr2d(x, weight) + bias`` on ``x``'s context.
+
+        The result is an ``mx.np`` array when ``x`` is one, and always after
+        ``npx.set_np()`` (Gluon then accepts no other kind from a block).
+        """
+        Y = self._correlate(to_nd(x))
+        return to_np(Y) if is_np(x) or np_mode() else Y
+
+    def _correlate(self, x: nd.NDArray) -> nd.NDArray:
         _checks.ndim("x", x, 2)
         _checks.floating("x", x)
         ctx = x.context
         _params_on(self, ctx)
-        weight = self.weight.data(ctx)
+        weight = to_nd(self.weight.data(ctx))  # an mx.np array after npx.set_np()
         _checks.require(
             weight.dtype == x.dtype,
             "x",
@@ -363,7 +374,7 @@ class Conv2D(nn.Block):
             f"at least the kernel size {tuple(weight.shape)} on each axis",
             f"shape {tuple(x.shape)}",
         )
-        return corr2d(x, weight) + self.bias.data(ctx)
+        return corr2d(x, weight) + to_nd(self.bias.data(ctx))
 
 
 def _params_on(block: nn.Block, ctx: mx.Context) -> None:
@@ -410,6 +421,7 @@ def _check_layer(block: nn.Block, X: nd.NDArray) -> None:
             )
 
 
+@accepts_both
 def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
     """Apply a Gluon convolution layer to a 2-D input and return a 2-D output.
 
@@ -444,7 +456,7 @@ def comp_conv2d(conv2d: nn.Block, X: nd.NDArray) -> nd.NDArray:
     _params_on(conv2d, X.context)
     batch = X.expand_dims(0).expand_dims(0)
     try:
-        Y = conv2d(batch)
+        Y = to_nd(conv2d(for_gluon(batch)))
         # MXNet runs operators asynchronously: wait, so that an error the
         # operator raises when it runs is caught here, not at the next print.
         Y.wait_to_read()
@@ -479,6 +491,7 @@ def _check_multi(
     return shape, dilation
 
 
+@accepts_both
 def corr2d_multi_in(
     X: nd.NDArray, K: nd.NDArray, dilation: IntOrPair = 1
 ) -> nd.NDArray:
@@ -508,6 +521,7 @@ def corr2d_multi_in(
     return _correlate(X, K.expand_dims(0), dilation).reshape((oh, ow))
 
 
+@accepts_both
 def corr2d_multi_in_out(
     X: nd.NDArray, K: nd.NDArray, dilation: IntOrPair = 1
 ) -> nd.NDArray:
@@ -539,6 +553,7 @@ def corr2d_multi_in_out(
     return _correlate(X, K, dilation)
 
 
+@accepts_both
 def corr2d_multi_in_out_1x1(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     """A 1x1 convolution as one matrix product over the channel axis.
 

@@ -28,6 +28,7 @@ import numpy as np
 from mxnet import nd
 
 from . import _checks
+from ._kinds import np_mode, to_np
 
 __all__ = ["load_mnist", "MNIST_SIZE", "NUM_CLASSES"]
 
@@ -68,7 +69,9 @@ def load_mnist(
     """Return ``X_train, y_train, X_test, y_test``: MNIST digits on ``ctx``.
 
     Images have shape (n, 1, 28, 28), float32 in [0, 1] (ink is bright);
-    labels are float32 class numbers 0-9, as Gluon's loss expects. The split
+    labels are float32 class numbers 0-9, as Gluon's loss expects. The
+    arrays are ``mx.nd`` arrays, or ``mx.np`` arrays after ``npx.set_np()``
+    (the kind Gluon networks then take). The split
     is stratified and fixed (see the module's docstring): the same arguments
     always give the same digits.
 
@@ -104,7 +107,8 @@ def load_mnist(
 
     def arrays(idx: np.ndarray) -> Tuple[nd.NDArray, nd.NDArray]:
         X = pixels[idx].reshape(-1, 1, 28, 28).astype(np.float32) / 255
-        return nd.array(X, ctx=ctx), nd.array(labels[idx], ctx=ctx)
+        pair = nd.array(X, ctx=ctx), nd.array(labels[idx], ctx=ctx)
+        return tuple(to_np(a) for a in pair) if np_mode() else pair
 
     return (*arrays(train), *arrays(test))
 

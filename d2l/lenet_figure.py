@@ -27,6 +27,7 @@ from mxnet import gluon, nd
 from mxnet.gluon import nn
 
 from . import _checks
+from ._kinds import for_gluon
 from .figures import ROLE_COLORS, WINDOW_COLOR, _role_legend
 
 __all__ = ["Layer", "describe_layers", "draw_layers"]
@@ -100,7 +101,7 @@ def describe_layers(
         "net", net, (nn.Sequential, nn.HybridSequential), "a Sequential network"
     )
     ctx = next(iter(net.collect_params().values())).list_ctx()[0]
-    X = nd.zeros((1, *input_shape), ctx=ctx)
+    X = for_gluon(nd.zeros((1, *input_shape), ctx=ctx))
     layers = [Layer("input", "input", "input", tuple(input_shape), 0)]
     counts = {"conv": 0, "pool": 0, "dense": 0, "flatten": 0}
     for block in net:

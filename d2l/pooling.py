@@ -13,6 +13,7 @@ from mxnet import autograd, nd
 
 from . import _checks
 from ._checks import IntOrPair
+from ._kinds import accepts_both
 from .shapes import conv_output_shape
 
 __all__ = ["pool2d"]
@@ -72,6 +73,7 @@ def _combine(views: Iterable[nd.NDArray], mode: str) -> nd.NDArray:
     return Y
 
 
+@accepts_both
 def pool2d(
     X: nd.NDArray,
     pool_size: IntOrPair,

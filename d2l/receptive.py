@@ -22,6 +22,7 @@ from mxnet import autograd, nd
 from mxnet.gluon import nn
 
 from . import _checks
+from ._kinds import accepts_both
 from .shapes import conv_output_shape
 
 __all__ = [
@@ -272,6 +273,7 @@ def measure_receptive_field(
     return X.grad[0, 0]
 
 
+@accepts_both
 def field_extent(G: nd.NDArray) -> Tuple[Tuple[int, int], Tuple[int, int]]:
     """Return the first and last row, and column, where ``G`` is nonzero.
 

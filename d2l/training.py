@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from mxnet import autograd, gluon, nd
 
 from . import _checks
+from ._kinds import accepts_both, for_gluon, to_nd
 from .timing import Timer
 
 __all__ = ["History", "TrainingPlot", "evaluate_accuracy", "train_classifier"]
@@ -56,6 +57,7 @@ class History:
         return len(self.train_loss)
 
 
+@accepts_both
 def evaluate_accuracy(
     net: gluon.Block, X: nd.NDArray, y: nd.NDArray, batch_size: int = 1000
 ) -> float:
@@ -75,7 +77,7 @@ def evaluate_accuracy(
     batch_size = _positive_int("batch_size", batch_size)
     correct = 0.0
     for start in range(0, len(y), batch_size):
-        scores = net(X[start : start + batch_size])
+        scores = to_nd(net(for_gluon(X[start : start + batch_size])))
         hits = scores.argmax(axis=1) == y[start : start + batch_size].astype("float32")
         correct += hits.sum().asscalar()
     return float(correct) / len(y)
@@ -123,7 +125,7 @@ class TrainingPlot:
             ax.grid(True)
             ax.xaxis.get_major_locator().set_params(integer=True)
         self.figure.tight_layout()
-        self._handle = _display(self.figure)
+        self._handle = display_updatable(self.figure)
 
     def update(self, history: History) -> None:
         """Draw every epoch recorded in ``history`` so far."""
@@ -145,8 +147,12 @@ class TrainingPlot:
         plt.close(self.figure)
 
 
-def _display(figure: Figure) -> Any:
-    """Show ``figure`` with an updatable handle in IPython, else return None."""
+def display_updatable(figure: Figure) -> Any:
+    """Show ``figure`` with an updatable handle in IPython, else return None.
+
+    ``handle.update(figure)`` then redraws it in place, below the output the
+    cell has printed so far (unlike ``clear_output``, which erases that).
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -157,6 +163,7 @@ def _display(figure: Figure) -> Any:
     return display(figure, display_id=True)
 
 
+@accepts_both
 def train_classifier(
     net: gluon.Block,
     data: Sequence[nd.NDArray],
@@ -297,16 +304,16 @@ def _train_epoch(
         idx = order[start : start + batch_size]
         X_batch, y_batch = X.take(idx), y.take(idx)
         with autograd.record():
-            scores = net(X_batch)
-            l = loss(scores, y_batch)
+            scores = net(for_gluon(X_batch))
+            l = loss(scores, for_gluon(y_batch))
         l.backward()
         # Gluon divides the summed gradient by this, so a short last batch
         # takes a step of the same size as the others.
         trainer.step(len(idx))
         # Kept as NDArrays: reading a number here would make Python wait for
         # every step instead of queueing the next one while MXNet computes.
-        losses.append(l.sum())
-        hits.append((scores.argmax(axis=1) == y_batch).sum())
+        losses.append(to_nd(l).sum())
+        hits.append((to_nd(scores).argmax(axis=1) == y_batch).sum())
     total_loss = sum(float(v.asscalar()) for v in losses)
     total_hits = sum(float(v.asscalar()) for v in hits)
     return total_loss / len(y), total_hits / len(y)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from mxnet import nd
 
 from . import _checks
+from ._kinds import accepts_both
 from .convolution import _dot, _im2col
 
 #: Scaled copies summed by one ``add_n``; a few at a time bounds the memory.
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 
+@accepts_both
 def corr2d_shift_add(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     """2-D cross-correlation as a sum of scaled, shifted copies of ``X``.
 
@@ -71,6 +73,7 @@ def corr2d_shift_add(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     return Y.astype(dtype, copy=False)
 
 
+@accepts_both
 def im2col(X: nd.NDArray, kernel_shape: tuple[int, int]) -> nd.NDArray:
     """Lay every ``k_h x k_w`` window of ``X`` out as one column of a matrix.
 
@@ -103,6 +106,7 @@ def im2col(X: nd.NDArray, kernel_shape: tuple[int, int]) -> nd.NDArray:
     return _im2col(X, k_h, k_w)
 
 
+@accepts_both
 def corr2d_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     """2-D cross-correlation of ``X`` with ``K`` as one matrix product.
 
@@ -122,6 +126,7 @@ def corr2d_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     return corr2d_multi_in_out_im2col(X.expand_dims(0), K.reshape((1, 1) + K.shape))[0]
 
 
+@accepts_both
 def corr2d_multi_in_out_im2col(X: nd.NDArray, K: nd.NDArray) -> nd.NDArray:
     """Multi-channel cross-correlation as one matrix product.
 

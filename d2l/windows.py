@@ -18,6 +18,7 @@ from mxnet import nd
 
 from . import _checks
 from ._checks import IntOrPair
+from ._kinds import accepts_both
 from .convolution import corr2d, corr2d_multi_in, corr2d_multi_in_out_1x1
 from .plotting import format_value
 from .pooling import _pad, pool2d
@@ -149,6 +150,7 @@ def _check_index(index: Tuple[int, int], shape: Tuple[int, ...]) -> Tuple[int, i
     return i, j
 
 
+@accepts_both
 def describe_corr2d(
     X: nd.NDArray,
     K: nd.NDArray,
@@ -192,6 +194,7 @@ def describe_corr2d(
     )
 
 
+@accepts_both
 def describe_pool(
     X: nd.NDArray,
     pool_size: IntOrPair,
@@ -267,6 +270,7 @@ class MultiInStep:
         return f"{parts} = {format_value(self.value)}"
 
 
+@accepts_both
 def describe_multi_in(
     X: nd.NDArray, K: nd.NDArray, index: Tuple[int, int] = (0, 0)
 ) -> MultiInStep:
@@ -318,6 +322,7 @@ class Conv1x1Step:
         return lines
 
 
+@accepts_both
 def describe_conv1x1(
     X: nd.NDArray, K: nd.NDArray, index: Tuple[int, int] = (0, 0)
 ) -> Conv1x1Step:

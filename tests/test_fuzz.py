@@ -5,6 +5,9 @@ its context, or a ``ValueError``/``TypeError`` whose message names one of
 the function's arguments in backticks. Never another exception, a crash, a
 hang or gigabytes of memory.
 
+Both kinds of MXNet array are drawn: ``mx.nd`` and ``mx.np`` arrays, with
+``npx.set_np()`` on or off, and a valid call returns the kind it was given.
+
 Each property test runs in a child process forked for it (``isolated``),
 with a memory limit and a time limit, so a crash or a hang fails that one
 test and not the whole suite. Hypothesis is derandomized, so CI draws the
@@ -13,6 +16,7 @@ same cases on every run; ``CASES`` counts them.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import re
 import resource
@@ -24,11 +28,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mxnet import nd
+from mxnet import nd, npx
 from mxnet.gluon import nn
 
 import d2l
 from d2l import bench, variants, windows
+from d2l._kinds import to_nd
 
 #: Examples per property test: 20 functions x (BAD + GOOD) cases in all.
 BAD, GOOD = 20, 12
@@ -115,6 +120,17 @@ def bad_call(f, names, *args, **kwargs):
     return None
 
 
+@contextlib.contextmanager
+def array_mode(np_on: bool):
+    """Run with ``npx.set_np()`` on (d2l.ai's mode) or off (the book's)."""
+    if np_on:
+        npx.set_np()
+    try:
+        yield
+    finally:
+        npx.reset_np()
+
+
 # --- bad arguments ------------------------------------------------------------
 
 
@@ -140,7 +156,12 @@ def _arrays():
         nd.array(np.zeros((3, 0))),
         nd.array(np.zeros((0, 2, 2))),
         nd.array(a).tostype("csr"),
-        mx.np.ones((3, 4)),
+        mx.np.array(a),
+        mx.np.array(a, dtype="int32"),
+        mx.np.array(a, ctx=mx.cpu(1)),
+        mx.np.ones((2, 2)),
+        mx.np.ones((2, 3, 1, 1)),
+        mx.np.ones((2, 3, 4)),
         a,
         [[1.0, 2.0], [3.0, 4.0]],
         None,
@@ -259,9 +280,10 @@ def test_bad_arguments_give_a_clear_error_or_a_value(name):
     f, names, strategies = BAD_CALLS[name]
 
     @settings(FUZZ, max_examples=BAD)
-    @given(st.tuples(*strategies))
-    def property(args):
-        bad_call(f, names, *args)
+    @given(st.tuples(*strategies), st.booleans())
+    def property(args, np_on):
+        with array_mode(np_on):
+            bad_call(f, names, *args)
 
     isolated(property)
 
@@ -270,6 +292,12 @@ def test_bad_arguments_give_a_clear_error_or_a_value(name):
 
 DTYPES = st.sampled_from(["float32", "float64", "float16"])
 CONTEXTS = st.sampled_from([mx.cpu(0), mx.cpu(1)])
+#: An input's kind and the mode: (mx.np input?, npx.set_np() on?).
+KINDS = st.tuples(st.booleans(), st.booleans())
+
+
+def _of_kind(X, np_kind: bool):
+    return X.as_np_ndarray() if np_kind else X
 
 
 def _uniform(rng, shape, dtype, ctx):
@@ -281,6 +309,7 @@ def _tolerance(dtype):
 
 
 def _assert_matches(Y, expected, X, dtype):
+    assert type(Y) is type(X), f"{type(X).__name__} in, {type(Y).__name__} out"
     assert Y.dtype == X.dtype and Y.context == X.context
     scale = max(1.0, float(np.abs(expected).max(initial=0)))
     tol = _tolerance(dtype) * scale
@@ -289,8 +318,8 @@ def _assert_matches(Y, expected, X, dtype):
 
 def _conv_reference(X, K, dilation):
     """nd.Convolution in float64 on cpu(0): (c_i, h, w), (c_o, c_i, k_h, k_w)."""
-    X64 = X.as_in_context(mx.cpu()).astype("float64")
-    K64 = K.as_in_context(mx.cpu()).astype("float64")
+    X64 = to_nd(X).as_in_context(mx.cpu()).astype("float64")
+    K64 = to_nd(K).as_in_context(mx.cpu()).astype("float64")
     Y = nd.Convolution(
         X64.expand_dims(0),
         K64,
@@ -311,9 +340,10 @@ def conv_problems(draw, max_side=12):
     k_w = draw(st.integers(1, (w - 1) // d_w + 1))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     dtype, ctx = draw(DTYPES), draw(CONTEXTS)
-    X = _uniform(rng, (c_i, h, w), dtype, ctx)
-    K = _uniform(rng, (c_o, c_i, k_h, k_w), dtype, ctx)
-    return X, K, (d_h, d_w), dtype
+    np_kind, np_on = draw(KINDS)
+    X = _of_kind(_uniform(rng, (c_i, h, w), dtype, ctx), np_kind)
+    K = _of_kind(_uniform(rng, (c_o, c_i, k_h, k_w), dtype, ctx), np_kind)
+    return X, K, (d_h, d_w), dtype, np_on
 
 
 @pytest.mark.parametrize(
@@ -323,27 +353,33 @@ def test_valid_correlations_match_nd_convolution(name):
     @settings(FUZZ, max_examples=GOOD)
     @given(conv_problems())
     def property(problem):
-        X, K, dilation, dtype = problem
-        expected = _conv_reference(X, K, dilation)
-        if name == "corr2d":
-            Y = call(d2l.corr2d, X[0], K[0, 0], dilation=dilation)
-            expected = _conv_reference(X[:1], K[:1, :1], dilation)[0]
-            X = X[0]
-            # the naive versions have no dilation: check them at dilation 1
-            if dilation == (1, 1) and Y.size <= 400:
-                for f in (d2l.corr2d_loop, variants.corr2d_shift_add):
-                    _assert_matches(call(f, X, K[0, 0]), expected, X, dtype)
-        elif name == "corr2d_multi_in":
-            Y = call(d2l.corr2d_multi_in, X, K[0], dilation=dilation)
-            expected = expected[0]
-        elif name == "corr2d_multi_in_out":
-            Y = call(d2l.corr2d_multi_in_out, X, K, dilation=dilation)
-        else:
-            expected = _conv_reference(X, K, (1, 1))
-            Y = call(variants.corr2d_multi_in_out_im2col, X, K)
-        _assert_matches(Y, expected, X, dtype)
+        X, K, dilation, dtype, np_on = problem
+        with array_mode(np_on):
+            _check_correlation(name, X, K, dilation, dtype)
 
     isolated(property)
+
+
+def _check_correlation(name, X, K, dilation, dtype):
+    """One valid correlation problem checked against nd.Convolution."""
+    expected = _conv_reference(X, K, dilation)
+    if name == "corr2d":
+        Y = call(d2l.corr2d, X[0], K[0, 0], dilation=dilation)
+        expected = _conv_reference(X[:1], K[:1, :1], dilation)[0]
+        X = X[0]
+        # the naive versions have no dilation: check them at dilation 1
+        if dilation == (1, 1) and Y.size <= 400:
+            for f in (d2l.corr2d_loop, variants.corr2d_shift_add):
+                _assert_matches(call(f, X, K[0, 0]), expected, X, dtype)
+    elif name == "corr2d_multi_in":
+        Y = call(d2l.corr2d_multi_in, X, K[0], dilation=dilation)
+        expected = expected[0]
+    elif name == "corr2d_multi_in_out":
+        Y = call(d2l.corr2d_multi_in_out, X, K, dilation=dilation)
+    else:
+        expected = _conv_reference(X, K, (1, 1))
+        Y = call(variants.corr2d_multi_in_out_im2col, X, K)
+    _assert_matches(Y, expected, X, dtype)
 
 
 @st.composite
@@ -360,28 +396,34 @@ def pool_problems(draw):
     dtype, ctx = draw(DTYPES), draw(CONTEXTS)
     scale = draw(st.sampled_from([1.0, 4e4]))  # 4e4: float16 sums overflow
     X = nd.array(rng.uniform(-scale, scale, (h, w)), dtype=dtype, ctx=ctx)
-    return X, (k_h, k_w), (p_h, p_w), s, draw(st.sampled_from(["max", "avg"])), dtype
+    np_kind, np_on = draw(KINDS)
+    mode = draw(st.sampled_from(["max", "avg"]))
+    return _of_kind(X, np_kind), (k_h, k_w), (p_h, p_w), s, mode, dtype, np_on
 
 
 def test_valid_pooling_matches_nd_pooling():
     @settings(FUZZ, max_examples=2 * GOOD)
     @given(pool_problems())
     def property(problem):
-        X, size, padding, stride, mode, dtype = problem
-        X64 = X.as_in_context(mx.cpu()).astype("float64")
-        expected = nd.Pooling(
-            X64.expand_dims(0).expand_dims(0),
-            kernel=size,
-            pad=padding,
-            stride=stride,
-            pool_type=mode,
-            count_include_pad=True,
-        )[0, 0].asnumpy()
-        Y = call(d2l.pool2d, X, size, mode, padding=padding, stride=stride)
-        _assert_matches(Y, expected, X, dtype)
-        step = call(
-            windows.describe_pool, X, size, mode, padding=padding, stride=stride
-        )
-        assert step.Y.shape == expected.shape
+        X, size, padding, stride, mode, dtype, np_on = problem
+        with array_mode(np_on):
+            _check_pooling(X, size, padding, stride, mode, dtype)
 
     isolated(property)
+
+
+def _check_pooling(X, size, padding, stride, mode, dtype):
+    """One valid pooling problem checked against nd.Pooling."""
+    X64 = to_nd(X).as_in_context(mx.cpu()).astype("float64")
+    expected = nd.Pooling(
+        X64.expand_dims(0).expand_dims(0),
+        kernel=size,
+        pad=padding,
+        stride=stride,
+        pool_type=mode,
+        count_include_pad=True,
+    )[0, 0].asnumpy()
+    Y = call(d2l.pool2d, X, size, mode, padding=padding, stride=stride)
+    _assert_matches(Y, expected, X, dtype)
+    step = call(windows.describe_pool, X, size, mode, padding=padding, stride=stride)
+    assert step.Y.shape == expected.shape

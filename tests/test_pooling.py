@@ -216,12 +216,9 @@ def test_absurd_padding_is_refused_before_allocating():
         d2l.pool2d(nd.ones((2, 2)), 50000, padding=49999)
 
 
-@pytest.mark.parametrize(
-    "X", [mx.np.ones((3, 3)), nd.ones((3, 3)).tostype("csr")], ids=["np", "csr"]
-)
-def test_np_and_sparse_arrays_are_refused_naming_x(X):
+def test_sparse_arrays_are_refused_naming_x():
     with pytest.raises(TypeError, match="`X` must be an mxnet NDArray"):
-        d2l.pool2d(X, 2)
+        d2l.pool2d(nd.ones((3, 3)).tostype("csr"), 2)
 
 
 def test_describe_pool_keeps_infinite_input_cells_in_its_arithmetic():

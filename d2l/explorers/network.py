@@ -15,6 +15,7 @@ import mxnet as mx
 from mxnet import gluon, nd
 
 from .. import _checks
+from .._kinds import for_gluon
 from ._base import Explorer, State
 
 __all__ = ["NETWORK_PRESETS", "NetworkCalculator", "gluon_rows"]
@@ -120,7 +121,7 @@ def gluon_rows(input_shape: Sequence[int], layers: List[dict]) -> List[dict]:
     >>> gluon_rows([1, 8, 8], [conv(3, 2), dense(5)])
     [{'shape': [2, 6, 6], 'params': 20}, {'shape': [5], 'params': 365}]
     """
-    X = nd.zeros((1, *input_shape))
+    X = for_gluon(nd.zeros((1, *input_shape)))
     rows: List[dict] = []
     for layer in layers:
         if rows and "error" in rows[-1]:
