@@ -22,6 +22,14 @@ notebook, a test, a reader's script), so a process that never imports MXNet
 pays nothing. ``np.compat.basestring`` (read by ``mx.np.pad``) comes back too;
 ``ndarray.tostring`` (used by ``mx.recordio``) cannot, as NumPy's array type is
 closed to new methods, and the book does not use RecordIO.
+
+The same finder watches the first ``import d2l``. d2l.ai's own package is
+also imported as ``d2l`` (its distribution is ``d2l``, the book's is
+``d2l-conv``); installed beside the book's, it can take the name, and an
+uninstall of either can leave a ``d2l`` folder without its ``__init__.py``.
+Then the book's notebooks would fail with an AttributeError that explains
+nothing, so :func:`shadow_warning` says in one sentence what happened and
+how to fix it.
 """
 
 from __future__ import annotations
@@ -123,22 +131,81 @@ def restore_numpy_names(np=None) -> list[str]:
     return restored
 
 
+#: A line only the book's ``d2l/__init__.py`` has.
+BOOK_MARKER = '__distribution__ = "d2l-conv"'
+
+FIX = (
+    "keep d2l.ai's package in an environment of its own: run `pip uninstall -y d2l`"
+    " here, then reinstall the book's with `make setup` (or `pip install"
+    " --no-deps --force-reinstall -e .` in the book's folder)"
+)
+
+
+def shadow_warning(origin) -> str | None:
+    """What is wrong when ``import d2l`` finds ``origin`` instead of the book's.
+
+    ``origin`` is the file the import would run (``spec.origin``): the
+    book's ``__init__.py`` gives None; another package's, or a folder with no
+    ``__init__.py`` (``origin`` None), gives the sentence to show.
+
+    Examples
+    --------
+    >>> shadow_warning(None).startswith("`import d2l` finds a `d2l` folder")
+    True
+    """
+    if origin is None or origin == "namespace":
+        found = "a `d2l` folder with no __init__.py (an uninstall left it behind)"
+    else:
+        try:
+            with open(origin, encoding="utf-8") as f:
+                if BOOK_MARKER in f.read():
+                    return None
+        except OSError:
+            return None
+        found = f"d2l.ai's own `d2l` package ({origin})"
+    return (
+        f"`import d2l` finds {found}, not this book's `d2l` (distribution"
+        f" d2l-conv), whose helpers the notebooks call: {FIX}."
+    )
+
+
+def _check_d2l(path) -> None:
+    import importlib.machinery
+    import warnings
+
+    spec = importlib.machinery.PathFinder.find_spec("d2l", path)
+    if spec is None:
+        return
+    message = shadow_warning(spec.origin)
+    if message:
+        warnings.warn(message, stacklevel=3)
+
+
 class _RestoreBeforeMXNet:
-    """A ``sys.meta_path`` finder that acts once, when ``mxnet`` is imported."""
+    """A ``sys.meta_path`` finder that acts once for ``mxnet``, once for ``d2l``."""
+
+    def __init__(self):
+        self.pending = {"mxnet", "d2l"}
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname == "mxnet":
+        if fullname not in self.pending:
+            return None
+        self.pending.discard(fullname)
+        if not self.pending:
             uninstall()
+        if fullname == "mxnet":
             restore_numpy_names()
+        else:
+            _check_d2l(path)
         return None  # the usual finders import the module itself
 
 
 def install() -> None:
     """Restore the names before the first ``import mxnet`` (idempotent).
 
-    If MXNet is already imported, there is nothing left to protect.
+    If MXNet and d2l are already imported, there is nothing left to watch.
     """
-    if "mxnet" in sys.modules or _installed():
+    if ("mxnet" in sys.modules and "d2l" in sys.modules) or _installed():
         return
     sys.meta_path.insert(0, _RestoreBeforeMXNet())
 

@@ -2,9 +2,17 @@
 
 Each topic lives in its own module; this file re-exports the public names so
 that notebooks can write ``d2l.corr2d`` or ``d2l.try_gpu()``.
+``from d2l import mxnet as d2l`` gives d2l.ai's names instead (:mod:`d2l.mxnet`).
+
+The package is installed as the distribution ``d2l-conv``; d2l.ai's own
+package, distribution ``d2l``, uses the same import name, so the two cannot
+share an environment (see :mod:`d2l._shadowing`).
 """
 
+__distribution__ = "d2l-conv"  # d2l_compat looks for this line
+
 from . import animation, explorers, figures, lenet_figure, windows  # noqa: F401
+from ._shadowing import warn_if_d2l_ai_installed as _warn_if_d2l_ai_installed
 from .convolution import (
     Conv2D,
     comp_conv2d,
@@ -28,6 +36,8 @@ from .receptive import (
 from .shapes import conv_output_shape, effective_kernel_size
 from .timing import Timer
 from .training import History, evaluate_accuracy, train_classifier
+
+_warn_if_d2l_ai_installed()
 
 __all__ = [
     "Conv2D",

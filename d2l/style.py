@@ -74,6 +74,10 @@ _RC = {
 }
 
 
+#: Matplotlib's settings as they were before :func:`apply` changed them.
+_BEFORE: Dict[str, Any] = {}
+
+
 def apply() -> None:
     """Set Matplotlib's defaults to the book's style (d2l does this on import).
 
@@ -83,7 +87,39 @@ def apply() -> None:
     >>> mpl.rcParams["font.size"]
     11.0
     """
+    if not _BEFORE:
+        _BEFORE.update({key: mpl.rcParams[key] for key in _RC})
     mpl.rcParams.update(_RC)
+
+
+def withdraw() -> None:
+    """Undo :func:`apply` and :func:`register_png_formatter`.
+
+    ``d2l.mxnet`` calls this: d2l.ai's code draws with Matplotlib's own
+    defaults and SVG output, not with the book's figure style.
+
+    Examples
+    --------
+    >>> apply(); withdraw()
+    >>> mpl.rcParams["font.size"] == mpl.rcParamsDefault["font.size"]
+    True
+    >>> apply()
+    """
+    mpl.rcParams.update(_BEFORE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    for callback in list(shell.events.callbacks.get("pre_run_cell", [])):
+        if getattr(callback, "__name__", "") == "_d2l_png":
+            shell.events.unregister("pre_run_cell", callback)
+    # Hand figures back to the inline backend's own formatters.
+    from matplotlib_inline.backend_inline import InlineBackend, set_matplotlib_formats
+
+    set_matplotlib_formats(*InlineBackend.instance().figure_formats)
 
 
 def _drawn_texts(fig: Figure) -> list:

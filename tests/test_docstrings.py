@@ -12,7 +12,9 @@ import d2l
 
 # Every module of the package, so a new one cannot slip by without examples.
 MODULES = sorted(
-    f"d2l.{m.name}" for m in pkgutil.iter_modules(d2l.__path__) if m.name != "_checks"
+    m.name
+    for m in pkgutil.walk_packages(d2l.__path__, prefix="d2l.")
+    if m.name != "d2l._checks"
 )
 
 
