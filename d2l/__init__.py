@@ -13,6 +13,7 @@ __distribution__ = "d2l-conv"  # d2l_compat looks for this line
 
 from . import animation, explorers, figures, lenet_figure, windows  # noqa: F401
 from ._shadowing import warn_if_d2l_ai_installed as _warn_if_d2l_ai_installed
+from .claims import check, check_close
 from .convolution import (
     Conv2D,
     comp_conv2d,
@@ -41,6 +42,8 @@ _warn_if_d2l_ai_installed()
 
 __all__ = [
     "Conv2D",
+    "check",
+    "check_close",
     "History",
     "Layer",
     "Timer",
