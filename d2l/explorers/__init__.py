@@ -4,8 +4,7 @@ The in-page explorers (``CorrelationPlayground``, ``PoolingPlayground``,
 ``NetworkCalculator``, ``PhotoFilter``) are each one JavaScript module beside
 the Python that serves it: a live anywidget in JupyterLab, and the same module
 inlined in the built book, where it runs with no kernel and no network (see
-``_base``). The older matplotlib explorers (``KernelExplorer``,
-``ShapeExplorer``) and their pure functions stay available.
+``_base``).
 
 Examples
 --------
@@ -14,21 +13,9 @@ Examples
 [[19, 25], [37, 43]]
 """
 
-from ._legacy import (
-    KERNEL_PRESETS,
-    FilterReport,
-    KernelExplorer,
-    ShapeExplorer,
-    ShapeReport,
-    describe_filter,
-    describe_shapes,
-    draw_filter,
-    draw_shapes,
-    live_frontend,
-    load_photo,
-)
+from ._base import live_frontend
 from .network import NETWORK_PRESETS, NetworkCalculator
-from .photo import PhotoFilter
+from .photo import KERNEL_PRESETS, PhotoFilter, load_photo
 from .sliding import (
     CORRELATION_PRESETS,
     POOLING_PRESETS,
@@ -39,20 +26,12 @@ from .sliding import (
 __all__ = [
     "CORRELATION_PRESETS",
     "CorrelationPlayground",
-    "FilterReport",
     "KERNEL_PRESETS",
-    "KernelExplorer",
     "NETWORK_PRESETS",
     "NetworkCalculator",
     "POOLING_PRESETS",
     "PhotoFilter",
     "PoolingPlayground",
-    "ShapeExplorer",
-    "ShapeReport",
-    "describe_filter",
-    "describe_shapes",
-    "draw_filter",
-    "draw_shapes",
     "live_frontend",
     "load_photo",
 ]

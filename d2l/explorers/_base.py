@@ -20,14 +20,34 @@ from __future__ import annotations
 import copy
 import html
 import json
+import os
+import sys
 from importlib import resources
 from typing import Any, Dict
 
-from ._legacy import live_frontend
-
-__all__ = ["Explorer", "module_source", "html_table"]
+__all__ = ["Explorer", "live_frontend", "module_source", "html_table"]
 
 State = Dict[str, Any]
+
+
+def live_frontend() -> bool:
+    """True when a Jupyter front end that can show widgets runs this kernel.
+
+    The variable ``D2L_WIDGETS`` (``1`` or ``0``) decides when set; otherwise a
+    kernel started by a Jupyter server (which sets ``JPY_SESSION_NAME``) or
+    running in Colab counts as live.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"D2L_WIDGETS": "0"}):
+    ...     live_frontend()
+    False
+    """
+    flag = os.environ.get("D2L_WIDGETS")
+    if flag is not None:
+        return flag == "1"
+    return "JPY_SESSION_NAME" in os.environ or "google.colab" in sys.modules
 
 
 def module_source(name: str) -> str:

@@ -11,15 +11,48 @@ import base64
 import io
 from typing import Any, Dict
 
+import matplotlib.pyplot as plt
+import mxnet as mx
 import numpy as np
 from mxnet import nd
 from PIL import Image
 
 from .. import _checks
 from ._base import Explorer, State
-from ._legacy import KERNEL_PRESETS, load_photo
 
-__all__ = ["PhotoFilter", "png_data_url"]
+__all__ = ["KERNEL_PRESETS", "PhotoFilter", "load_photo", "png_data_url"]
+
+#: The kernels the photo filter offers first; the reader can edit any entry.
+KERNEL_PRESETS = {
+    "vertical edges": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],  # Sobel
+    "horizontal edges": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],  # its transpose
+    "Laplacian": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+    "blur": [[1 / 9] * 3] * 3,
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+}
+
+
+def load_photo(step: int = 4, ctx: mx.Context | None = None) -> nd.NDArray:
+    """Grace Hopper's portrait (shipped with Matplotlib), grey, every ``step``-th pixel.
+
+    Values lie in [0, 1]; nothing is downloaded.
+
+    Examples
+    --------
+    >>> photo = load_photo(step=8)
+    >>> photo.shape, photo.context
+    ((75, 64), cpu(0))
+    """
+    import matplotlib.cbook as cbook
+
+    _checks.require(
+        _checks.is_int(step) and step >= 1, "step", "a positive int", repr(step)
+    )
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        rgb = plt.imread(f, format="jpg")
+    grey = rgb.mean(axis=2)[::step, ::step] / 255
+    return nd.array(grey, ctx=ctx or mx.cpu())
 
 
 def png_data_url(pixels: np.ndarray) -> str:
