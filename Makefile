@@ -27,7 +27,7 @@ CANDIDATES = $(or $(PYTHON),$(foreach v,$(ACCEPTED),python$(v)) python3 python \
 PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
 	sys.exit(v not in "$(ACCEPTED)".split())
 
-.PHONY: help setup lock book test unit notebooks lint lint-js outputs bench browser clean
+.PHONY: help setup lock book test unit notebooks lint lint-js outputs bench browser clean download-check
 
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML) (sets up only what that needs)"
@@ -36,6 +36,7 @@ help:
 	@echo "make lint       ruff (lint and format) over d2l/, tests/ and, through nbqa, the notebooks"
 	@echo "make outputs    re-run every notebook top to bottom and store its outputs"
 	@echo "make bench      time the package's helpers against MXNet's operators"
+	@echo "make download-check  run every notebook from the book's zip in a fresh venv (CI runs it)"
 	@echo "make clean      remove _build/ (keeps .venv)"
 
 setup: $(STAMP)
@@ -164,6 +165,13 @@ outputs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m d2l.bench
+
+# The landing page's zip of notebooks, package and lock, tried as a reader
+# with only the zip would: a fresh venv made by its HOW-TO-RUN.txt with the
+# Python of .venv, then nbval over every notebook in it.
+download-check: $(BOOK_BUILT)
+	$(BIN)/python tests/download_check.py \
+		--python "$$($(BIN)/python -c 'import sys; print(sys._base_executable)')"
 
 clean:
 	rm -rf _build

@@ -18,6 +18,8 @@
 * Every image but a page's first loads when the reader scrolls near it
   (``loading="lazy"``): a phone on a slow connection fetches the text and
   the first figure before a dozen figures further down.
+* The landing page's notebooks download, a zip of every page with the
+  package and the lock, is written at the end of the build (``book_downloads``).
 * Animations do the same: their frames, which the notebook output embeds in
   the page as base64 (130 kB of section 3's HTML), are written to
   ``_images/`` and fetched only when the animation comes within about a
@@ -314,6 +316,7 @@ def _bundle_styles(app, exception) -> None:
 
 def setup(app) -> dict[str, Any]:
     app.setup_extension("book_math")
+    app.setup_extension("book_downloads")
     # After the themes' own build-finished handlers (pydata-sphinx-theme
     # writes pygments.css there).
     app.connect("build-finished", _bundle_styles, priority=900)
