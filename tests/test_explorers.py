@@ -176,6 +176,7 @@ def test_the_two_channel_presets_add_up_to_the_multi_channel_output():
     ]
     total = nd.array(parts[0]) + nd.array(parts[1])
     assert (total == d2l.corr2d_multi_in(X, K)).min().asscalar() == 1
+    assert total.asnumpy().tolist() == [[56, 72], [104, 120]]
 
 
 def test_a_playground_offers_its_starting_preset_even_when_not_offered_by_default():

@@ -61,15 +61,13 @@ CORRELATION_PRESETS = {
         "stride": [3, 4],
     },
     "dilation 2": {"X": _arange(7, 7), "K": _PLUS, "dilation": [2, 2]},
-    # Section 4's two-channel example, one channel at a time: the two outputs
-    # add up to the multi-channel result.
-    "two channels: channel 0": {
-        "X": [[1, 0, 2], [3, 1, 0], [0, 2, 1]],
-        "K": [[1, 2], [0, 1]],
-    },
+    # Section 4's two-channel example (the MXNet edition's), one channel at a
+    # time: the two outputs add up to the multi-channel result [[56, 72],
+    # [104, 120]].
+    "two channels: channel 0": {"X": _arange(3, 3), "K": [[0, 1], [2, 3]]},
     "two channels: channel 1": {
-        "X": [[2, 1, 0], [0, 1, 2], [1, 0, 1]],
-        "K": [[1, 0], [-1, 1]],
+        "X": _grid(3, 3, lambda r, c: 3 * r + c + 1),
+        "K": [[1, 2], [3, 4]],
     },
 }
 # What a playground offers unless told otherwise: the single-channel presets.
