@@ -1,10 +1,19 @@
 """Explorers: their update logic, driven by setting widget values, no browser."""
 
+import json
+import sys
+from pathlib import Path
+
 import mxnet as mx
 import pytest
 from mxnet import nd
 
 from d2l import explorers
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "chapters" / "_site"))
+
+import book_explorers  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -62,10 +71,25 @@ def test_outside_a_live_notebook_the_output_is_static_html_and_no_widget(make):
     assert set(bundle) == {"text/plain", "text/html"}
     assert explorer._widget is None
     page = bundle["text/html"]
-    assert page.count("<script>") == 1 and "export default" not in page
-    assert "d2lMount(explorer, document.currentScript" in page
+    # The stored output names the module and holds the state, not the code:
+    # a change to the JavaScript leaves the notebooks as they are.
+    stored = book_explorers.PLACEHOLDER.findall(page)
+    assert [module for module, _ in stored] == [explorer.module]
+    assert json.loads(stored[0][1]) == explorer.state
+    assert "<script>" not in page and "export default" not in page
     # nbval compares text/html: the same state must give the same bytes.
     assert make()._repr_mimebundle_()["text/html"] == page
+
+
+@pytest.mark.parametrize("make", IN_PAGE)
+def test_the_book_build_puts_the_current_module_in_the_page(make):
+    explorer = make()
+    folder = book_explorers.explorers_folder(ROOT)
+    page = book_explorers.inline_explorers(explorer.page_html(), folder)
+    assert page.count("<script>") == 1 and "data-d2l-explorer" not in page
+    module = (folder / explorer.module).read_text(encoding="utf-8")
+    assert module.replace("export default", "const explorer =", 1) in page
+    assert "d2lMount(explorer, document.currentScript" in page
 
 
 @pytest.mark.parametrize("make", IN_PAGE)

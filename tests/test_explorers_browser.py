@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sys
 from pathlib import Path
 
 import mxnet as mx
@@ -23,6 +24,10 @@ from mxnet import nd
 
 import d2l
 from d2l import explorers
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "chapters" / "_site"))
+import book_explorers  # noqa: E402
 
 CONFIGS = 60  # random settings per explorer
 MINUS = "\u2212"
@@ -44,7 +49,14 @@ def page(tmp_path_factory):
         explorers.NetworkCalculator("LeNet-5"),
         explorers.PhotoFilter("vertical edges", step=6),
     ]
-    body = "".join(f"<section>{o.page_html()}</section>" for o in objects)
+    # As the book's build does: each stored output becomes a running script.
+    folder = book_explorers.explorers_folder(ROOT)
+    body = "".join(
+        "<section>"
+        + book_explorers.inline_explorers(o.page_html(), folder)
+        + "</section>"
+        for o in objects
+    )
     path = tmp_path_factory.mktemp("explorers") / "explorers.html"
     path.write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

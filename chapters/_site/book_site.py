@@ -20,6 +20,8 @@
   the first figure before a dozen figures further down.
 * The landing page's notebooks download, a zip of every page with the
   package and the lock, is written at the end of the build (``book_downloads``).
+* The explorers' JavaScript is put into the page here, not stored in the
+  notebooks, which only name their module (``book_explorers``).
 * Animations do the same: their frames, which the notebook output embeds in
   the page as base64 (130 kB of section 3's HTML), are written to
   ``_images/`` and fetched only when the animation comes within about a
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import book_assets
+import book_explorers
 from docutils import nodes
 from packaging.version import Version
 from pygments.styles import get_style_by_name
@@ -275,8 +278,11 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
             )
         styles = _pygments_styles(context)
         # Unknown styles: leave every span (an empty set would still merge).
-        context["body"] = (
-            _thin_code_blocks(body, _plain_classes(tuple(styles))) if styles else body
+        if styles:
+            body = _thin_code_blocks(body, _plain_classes(tuple(styles)))
+        # Last, so that no rewrite above touches the explorers' JavaScript.
+        context["body"] = book_explorers.inline_explorers(
+            body, book_explorers.explorers_folder(app.confdir)
         )
     scripts = context.get("script_files")
     if isinstance(scripts, list):

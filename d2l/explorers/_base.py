@@ -8,10 +8,11 @@ anywidget convention) and a Python object holding its state, a plain dict.
   writes its answer into it, and Python reads the answer back.
 * Anywhere else (the run that stores the book's outputs, nbval, a script) it
   displays ``text/html`` only: a static rendering of the state (tables or a
-  picture, for readers without JavaScript) followed by one inline script that
-  holds the module, a plain-object model (``_static.js``) and the state. In
-  the built book that script replaces the static rendering with the explorer,
-  with no kernel and no request. No widget is created, so no widget state or
+  picture, for readers without JavaScript) followed by the state as JSON,
+  named by its module's file. When the book is built, that element becomes
+  one inline script holding the module, a plain-object model (``_static.js``)
+  and the state, which replaces the static rendering with the explorer, with
+  no kernel and no request. No widget is created, so no widget state or
   widget-view output is stored in the notebook.
 """
 
@@ -124,24 +125,21 @@ class Explorer:
         raise NotImplementedError
 
     def page_html(self) -> str:
-        """The ``text/html`` output: static rendering, then the inline script."""
+        """The ``text/html`` output: static rendering, then the module and state.
+
+        The state is stored as JSON under the module's file name; the book's
+        build puts the module's code in its place (``chapters/_site/
+        book_explorers.py``), so a change to the JavaScript leaves the stored
+        notebooks as they are.
+        """
         source = module_source(self.module)
         if source.count("export default") != 1 or "</script" in source:
             raise RuntimeError(f"{self.module} must have one `export default`")
-        program = "\n".join(
-            [
-                "(() => {",
-                module_source("_static.js"),
-                source.replace("export default", "const explorer =", 1),
-                "d2lMount(explorer, document.currentScript, "
-                + _script_safe(json.dumps(self._state, separators=(",", ":")))
-                + ");",
-                "})();",
-            ]
-        )
+        state = _script_safe(json.dumps(self._state, separators=(",", ":")))
         return (
             f'<div class="d2l-explorer-static">{self.static_html()}</div>'
-            f"<script>{program}</script>"
+            f'<script type="application/json" data-d2l-explorer="{self.module}">'
+            f"{state}</script>"
         )
 
     @property

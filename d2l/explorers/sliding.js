@@ -131,18 +131,15 @@ function arithmetic(s, Xp, list, i, j, y) {
   return `Y[${i}, ${j}] = ${body} = ${fmt(y)}`;
 }
 
-// The book's p_h counts the padded rows of both sides: twice Gluon's padding.
-function total(x, sub) {
-  return `, with p_${sub} = 2\u00b7${x.p} (both sides)`;
-}
-
+// The book's p_h is the padding of both sides together, twice the padding
+// the control sets per side: the numbers show it as 2·p.
 function formulaLine(g, a) {
   const x = g.axes[a];
   const [name, sub] = a === 0 ? ["height", "h"] : ["width", "w"];
   if (g.pool) {
-    return `Output ${name}: \u230a(n_${sub} + p_${sub} \u2212 k_${sub}) / s_${sub}\u230b + 1 = \u230a(${x.n} + ${2 * x.p} \u2212 ${x.k}) / ${x.s}\u230b + 1 = ${x.out}${total(x, sub)}`;
+    return `Output ${name}: \u230a(n_${sub} + p_${sub} \u2212 k_${sub}) / s_${sub}\u230b + 1 = \u230a(${x.n} + 2\u00b7${x.p} \u2212 ${x.k}) / ${x.s}\u230b + 1 = ${x.out}`;
   }
-  return `Output ${name}: \u230a(n_${sub} + p_${sub} \u2212 d_${sub}(k_${sub} \u2212 1) \u2212 1) / s_${sub}\u230b + 1 = \u230a(${x.n} + ${2 * x.p} \u2212 ${x.d}\u00b7(${x.k} \u2212 1) \u2212 1) / ${x.s}\u230b + 1 = ${x.out}${total(x, sub)}`;
+  return `Output ${name}: \u230a(n_${sub} + p_${sub} \u2212 d_${sub}(k_${sub} \u2212 1) \u2212 1) / s_${sub}\u230b + 1 = \u230a(${x.n} + 2\u00b7${x.p} \u2212 ${x.d}\u00b7(${x.k} \u2212 1) \u2212 1) / ${x.s}\u230b + 1 = ${x.out}`;
 }
 
 // Text with "n_h"-style names, as nodes with real subscripts.
