@@ -135,3 +135,23 @@ def test_only_timings_and_rounding_escape_comparison():
     sections = {"01", "02", "03", "04", "05"}
     assert all(n <= 1 for stem, n in ignored.items() if stem[:2] in sections)
     assert "NBVAL_SKIP" not in "".join(p.read_text(encoding="utf-8") for p in NOTEBOOKS)
+
+
+SECTIONS = [p for p in NOTEBOOKS if p.stem[:2] in {f"{n:02d}" for n in range(1, 11)}]
+FURTHER_READING = re.compile(
+    r":::\{admonition\} Further reading\n:class: seealso\n(.*?):::", re.S
+)
+
+
+@pytest.mark.parametrize("path", SECTIONS, ids=_ids(SECTIONS))
+def test_each_section_ends_with_a_further_reading_box_of_links(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join(
+        "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+    )
+    boxes = FURTHER_READING.findall(text)
+    assert len(boxes) == 1, "one Further reading box per section"
+    links = re.findall(r"\]\((https?://[^)\s]+)\)", boxes[0])
+    assert len(links) >= 2 and all(
+        u.startswith("https://") or "lecun.com" in u for u in links
+    )
