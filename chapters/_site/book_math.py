@@ -158,7 +158,7 @@ def _name_operators(root: ET.Element) -> None:
 def _fence_matrices(root: ET.Element) -> None:
     """Brackets around a matrix in an mrow of their own, so they stretch to it."""
     for element in list(root.iter()):
-        if len(element) <= 3:
+        if len(element) < 3:
             continue
         i = 0
         while i + 2 < len(element):
