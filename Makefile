@@ -27,12 +27,13 @@ CANDIDATES = $(or $(PYTHON),$(foreach v,$(ACCEPTED),python$(v)) python3 python \
 PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
 	sys.exit(v not in "$(ACCEPTED)".split())
 
-.PHONY: help setup lock book test unit notebooks lint lint-js outputs bench browser clean download-check
+.PHONY: help setup lock book slides test unit notebooks lint lint-js outputs bench browser clean download-check
 
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML) (sets up only what that needs)"
+	@echo "make slides     build the lecture slides, one deck per section, into $(SLIDES)"
 	@echo "make setup      set up everything: MXNet, the d2l package, JupyterLab, the test tools"
-	@echo "make test       lint, build the book (warnings are errors), unit tests, nbval, browser test"
+	@echo "make test       lint, build the book (warnings are errors) and the slides, unit tests, nbval, browser tests"
 	@echo "make lint       ruff (lint and format) over d2l/, tests/ and, through nbqa, the notebooks"
 	@echo "make outputs    re-run every notebook top to bottom and store its outputs"
 	@echo "make bench      time the package's helpers against MXNet's operators"
@@ -113,7 +114,8 @@ lock: $(BOOK_STAMP)
 # `make book` does not spend the 7 to 15 s that Jupyter Book takes to start
 # and find that nothing is out of date.
 BOOK_SOURCES := _config.yml _toc.yml $(shell find chapters -type f \
-	! -path '*/.ipynb_checkpoints/*' ! -path '*/__pycache__/*' 2>/dev/null)
+	! -path '*/.ipynb_checkpoints/*' ! -path '*/__pycache__/*' \
+	! -path 'chapters/_site/slides/*' 2>/dev/null)
 BOOK_BUILT   := _build/.book-built
 
 # PYTHONDONTWRITEBYTECODE (set in many container images) would make every
@@ -132,14 +134,39 @@ lint: $(STAMP) lint-js
 	$(BIN)/nbqa ruff chapters
 	$(BIN)/nbqa "ruff format" --check chapters
 
-# The explorers' JavaScript is linted like the Python: eslint, pinned, from npm.
+# The explorers' and the slides' JavaScript is linted like the Python: eslint,
+# pinned, from npm.
 ESLINT := .cache/eslint/node_modules/.bin/eslint
 $(ESLINT):
 	npm install --silent --prefix .cache/eslint --cache .cache/npm --no-audit --no-fund \
 		eslint@9.39.1 @eslint/js@9.39.1 globals@16.5.0
 
 lint-js: $(ESLINT)
-	ESLINT_HOME=.cache/eslint $(ESLINT) --config d2l/explorers/eslint.config.mjs d2l/explorers
+	ESLINT_HOME=.cache/eslint $(ESLINT) --config d2l/explorers/eslint.config.mjs d2l/explorers \
+		chapters/_site/slides
+
+# Lecture slides: one reveal.js deck per section whose notebook marks slides
+# (the README describes the marks), from the outputs stored in the notebooks,
+# so it needs only the book's set-up and reveal.js, pinned, from npm. The
+# decks are rebuilt whenever a page, the slides' own files or the pin changes.
+SLIDES         := _build/slides
+REVEAL_VERSION := 6.0.2
+REVEAL_STAMP   := .cache/reveal/.installed-$(REVEAL_VERSION)
+SLIDES_BUILT   := $(SLIDES)/.built
+$(REVEAL_STAMP):
+	rm -rf .cache/reveal
+	npm install --silent --prefix .cache/reveal --cache .cache/npm --no-audit --no-fund \
+		reveal.js@$(REVEAL_VERSION)
+	@touch $@
+
+$(SLIDES_BUILT): $(BOOK_STAMP) $(REVEAL_STAMP) $(BOOK_SOURCES) \
+		$(wildcard chapters/_site/slides/* d2l/explorers/*.js)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python chapters/_site/slides/build.py \
+		--reveal .cache/reveal/node_modules/reveal.js --out $(SLIDES)
+	@touch $@
+
+slides: $(SLIDES_BUILT)
+	@echo "Open $(CURDIR)/$(SLIDES)/index.html"
 
 # Chromium drives the browser test; Debian's package is the one that works here.
 browser:
@@ -150,6 +177,7 @@ browser:
 test: $(STAMP) browser
 	$(MAKE) --no-print-directory lint
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
+	$(MAKE) --no-print-directory slides
 	$(BIN)/pytest --nbval
 
 unit: $(STAMP)

@@ -20,6 +20,8 @@
   the first figure before a dozen figures further down.
 * The landing page's notebooks download, a zip of every page with the
   package and the lock, is written at the end of the build (``book_downloads``).
+* A page whose notebook marks lecture slides links its deck under its title
+  (``book_slides``; ``make slides`` builds the decks).
 * The explorers' JavaScript is put into the page here, not stored in the
   notebooks, which only name their module (``book_explorers``).
 * Animations do the same: their frames, which the notebook output embeds in
@@ -323,6 +325,7 @@ def _bundle_styles(app, exception) -> None:
 def setup(app) -> dict[str, Any]:
     app.setup_extension("book_math")
     app.setup_extension("book_downloads")
+    app.setup_extension("book_slides")
     # After the themes' own build-finished handlers (pydata-sphinx-theme
     # writes pygments.css there).
     app.connect("build-finished", _bundle_styles, priority=900)
