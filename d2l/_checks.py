@@ -2,7 +2,9 @@
 
 Each check raises ``ValueError`` with a message of one shape: the argument's
 name in backticks, what it must be, and what was given, for example
-"`K` must be 2-D, got shape (2, 2, 2)". A wrong *type* raises
+"`K` must be 2-D, got shape (2, 2, 2)". A part of an argument is named
+after it, its argument in backticks: "`steps`[1] must be a WindowStep, got
+int". A wrong *type* raises
 :class:`ArgumentTypeError`, which is both a ``TypeError`` and a
 ``ValueError``, so either ``except`` clause catches it.
 
@@ -29,8 +31,10 @@ Dtype policy (one rule for every helper in the package)
 
 from __future__ import annotations
 
-from numbers import Integral
-from typing import Any, Sequence, Tuple, Union
+import math
+import re
+from numbers import Integral, Real
+from typing import Any, Callable, List, Sequence, Tuple, Union
 
 import mxnet as mx
 import numpy as np
@@ -46,10 +50,26 @@ class ArgumentTypeError(TypeError, ValueError):
     """An argument of the wrong type (or dtype): both TypeError and ValueError."""
 
 
+#: An argument's name followed by the part of it meant: ``steps[1]``, ``case.size``.
+_PART = re.compile(r"([A-Za-z_]\w*)([\[.].*)")
+
+
+def quote(name: str) -> str:
+    """``name`` in backticks; for a part (``steps[1]``) only the argument's name."""
+    part = _PART.fullmatch(name)
+    return f"`{part[1]}`{part[2]}" if part else f"`{name}`"
+
+
 def _fail(
     name: str, requirement: str, got: str, verb: str = "be", error: type = ValueError
 ) -> None:
-    raise error(f"`{name}` must {verb} {requirement}, got {got}")
+    raise error(f"{quote(name)} must {verb} {requirement}, got {got}")
+
+
+def describe(value: Any) -> str:
+    """A short account of a wrong value: its repr, or its type when that is long."""
+    text = repr(value)
+    return text if len(text) <= 60 and "\n" not in text else type(value).__name__
 
 
 def require(
@@ -216,9 +236,10 @@ def input_and_kernel(
 
 def one_of(name: str, value: Any, allowed: Sequence[str]) -> str:
     """Check that ``value`` is one of the ``allowed`` strings."""
-    if value not in allowed:
+    # Compared only when a str: an array compared with a str raises.
+    if not (isinstance(value, str) and value in allowed):
         options = " or ".join(repr(a) for a in allowed)
-        _fail(name, options, repr(value))
+        _fail(name, options, describe(value))
     return value
 
 
@@ -253,3 +274,107 @@ def instance(name: str, value: Any, cls: type, description: str) -> Any:
     if not isinstance(value, cls):
         _fail(name, description, type(value).__name__, error=ArgumentTypeError)
     return value
+
+
+def flag(name: str, value: Any) -> bool:
+    """Check that ``value`` is True or False (a NumPy bool too)."""
+    if not isinstance(value, (bool, np.bool_)):
+        _fail(name, "True or False", describe(value), error=ArgumentTypeError)
+    return bool(value)
+
+
+def number(
+    name: str,
+    value: Any,
+    requirement: str = "a finite number",
+    ok: Callable[[float], bool] = math.isfinite,
+) -> float:
+    """Check that ``value`` is a real number (not a bool) for which ``ok`` holds."""
+    is_real = isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
+    as_float = math.nan
+    if is_real:
+        try:
+            as_float = float(value)
+        except OverflowError:  # an int beyond float's range
+            as_float = math.inf if value > 0 else -math.inf
+    require(is_real and ok(as_float), name, requirement, describe(value))
+    return as_float
+
+
+def sequence_of(name: str, value: Any, cls: type, description: str) -> List[Any]:
+    """Check a non-empty list or tuple of ``cls`` instances; return it as a list.
+
+    ``description`` names one item, e.g. "WindowStep": the messages say "a
+    list of WindowSteps", "at least one WindowStep", "`steps`[2] must be a
+    WindowStep".
+    """
+    require(
+        isinstance(value, (list, tuple)),
+        name,
+        f"a list of {description}s",
+        describe(value),
+    )
+    require(len(value) > 0, name, f"at least one {description}", "none", verb="hold")
+    for k, item in enumerate(value):
+        instance(f"{name}[{k}]", item, cls, f"a {description}")
+    return list(value)
+
+
+def function(name: str, value: Any) -> Callable[..., Any]:
+    """Check that ``value`` can be called."""
+    if not callable(value):
+        _fail(name, "callable", describe(value), error=ArgumentTypeError)
+    return value
+
+
+def context(name: str, value: Any) -> mx.Context:
+    """Check an ``mx.Context`` that exists here: the CPU, or a GPU MXNet sees."""
+    instance(name, value, mx.Context, "an mx.Context such as mx.cpu()")
+    if value.device_type == "gpu":
+        from .devices import num_gpus  # devices imports this module
+
+        count = num_gpus()
+        require(
+            value.device_id < count,
+            name,
+            f"a device that exists ({count} GPUs here)",
+            str(value),
+        )
+    return value
+
+
+def initialised(name: str, net: Any) -> None:
+    """Check that a Gluon block's parameters are initialised (perhaps deferred)."""
+    for param in net.collect_params().values():
+        try:
+            param.list_ctx()  # Gluon's own test: RuntimeError until initialize()
+        except RuntimeError:
+            _fail(
+                name,
+                "initialised (call net.initialize() first)",
+                f"a network whose parameter {param.name} is not",
+                verb="be",
+            )
+
+
+#: Where MXNet's C++ code raised, as its messages give it: "[12:00:00] ../src/x.cc:9: ".
+_MXNET_LOCATION = re.compile(r"\[\d\d:\d\d:\d\d\] \S+:\d+: ")
+
+
+def mxnet_reason(error: BaseException) -> str:
+    """MXNet's (or Gluon's) reason for ``error`` in one line, for a message.
+
+    The C++ stack trace and source locations are left out: a reader needs
+    what was wrong, e.g. "Shape inconsistent, Provided = [2,5], inferred
+    shape=(2,2)".
+    """
+    text = _MXNET_LOCATION.sub("", str(error))
+    lines = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip()
+        and not line.strip().startswith(("Traceback", "File "))
+        and "src/" not in line
+    ]
+    reason = lines[-1] if lines else type(error).__name__
+    return reason.rsplit("MXNetError: ", 1)[-1][:200]

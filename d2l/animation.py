@@ -118,12 +118,7 @@ def animate_steps(steps: Sequence[WindowStep], interval: int = 700) -> FuncAnima
     the ``gid`` that :mod:`d2l.figures` gives them), which is several times
     faster than redrawing every cell.
     """
-    _checks.require(
-        isinstance(steps, Sequence) and len(steps) > 0,
-        "steps",
-        "a non-empty sequence of WindowStep",
-        repr(steps)[:60],
-    )
+    steps = _check_steps(steps)
     _checks.require(
         len(steps) <= MAX_FRAMES,
         "steps",
@@ -168,6 +163,23 @@ def animate_steps(steps: Sequence[WindowStep], interval: int = 700) -> FuncAnima
     )
     plt.close(fig)  # shown as HTML, never as a static figure under the cell
     return anim
+
+
+def _check_steps(steps: Sequence[WindowStep]) -> List[WindowStep]:
+    """Check window steps of one computation: frames of one drawing."""
+    steps = _checks.sequence_of("steps", steps, WindowStep, "WindowStep")
+    first = steps[0]
+    for k, step in enumerate(steps):
+        _checks.require(
+            (step.operation, step.padded.shape, step.window_shape, step.Y.shape)
+            == (first.operation, first.padded.shape, first.window_shape, first.Y.shape),
+            f"steps[{k}]",
+            "a position of the same computation as steps[0] (same operation and"
+            " input, window and output shapes)",
+            f"a {step.operation} step with window {step.window_shape} on"
+            f" {step.padded.shape}",
+        )
+    return steps
 
 
 def _check_dpi(dpi: int, inches: Tuple[float, float]) -> None:
@@ -234,8 +246,9 @@ class AnimationHTML:
     """
 
     def __init__(self, html: str, steps: Sequence[WindowStep]) -> None:
+        _checks.instance("html", html, str, "a str of HTML")
         self.html = html
-        self.steps = list(steps)
+        self.steps = _check_steps(steps)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         text = f"<animation: {len(self.steps)} frames>"
@@ -255,7 +268,7 @@ def describe_animation(steps: Sequence[WindowStep]) -> str:
     >>> describe_animation(animation_steps(step))[:59]
     'Animation in 4 frames: a 2×2 kernel slides over a 3×3 input'
     """
-    first = steps[0]
+    first = _check_steps(steps)[0]
     k_h, k_w = first.window_shape
     n_h, n_w = first.padded.shape
     o_h, o_w = first.Y.shape

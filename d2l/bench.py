@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import inspect
 import math
 import mmap
 import multiprocessing
@@ -36,6 +37,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 
 import mxnet as mx
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from mxnet import nd
 
@@ -114,6 +116,41 @@ class Case:
     c_in: int = 1
     c_out: int = 1
 
+    def __post_init__(self) -> None:
+        _checks.one_of("benchmark", self.benchmark, sorted(REFERENCE))
+        for name in ("size", "window", "c_in", "c_out"):
+            _positive_int(name, getattr(self, name))
+        _checks.require(
+            self.window <= self.size,
+            "window",
+            f"at most `size` ({self.size})",
+            repr(self.window),
+        )
+        if self.benchmark != "corr2d_multi_in_out":
+            for name in ("c_in", "c_out"):
+                _checks.require(
+                    getattr(self, name) == 1,
+                    name,
+                    f"1 for {self.benchmark} (a single-channel benchmark)",
+                    repr(getattr(self, name)),
+                )
+        # Checked here, before any input is made: sizes stay allocatable.
+        _checks.element_limit("size", (self.c_in, self.size, self.size), "the input")
+        shape = (self.c_out, self.c_in, self.window, self.window)
+        _checks.element_limit("window", shape, "the kernel")
+
+
+def _positive_int(name: str, value: object) -> int:
+    _checks.require(
+        _checks.is_int(value) and value >= 1, name, "a positive int", repr(value)
+    )
+    return int(value)
+
+
+def _seconds(value: float) -> bool:
+    """A time in seconds, or NaN for one not measured."""
+    return math.isnan(value) or 0 <= value < math.inf
+
 
 @dataclasses.dataclass
 class Record:
@@ -137,13 +174,50 @@ class Record:
     extra_mb: float = math.nan
     new_shape_seconds: float = math.nan
 
+    def __post_init__(self) -> None:
+        _checks.one_of("benchmark", self.benchmark, sorted(REFERENCE))
+        for name in ("implementation", "device"):
+            _checks.instance(name, getattr(self, name), str, "a str")
+        for name in ("size", "window", "c_in", "c_out"):
+            _positive_int(name, getattr(self, name))
+        _checks.require(
+            self.window <= self.size,
+            "window",
+            f"at most `size` ({self.size})",
+            repr(self.window),
+        )
+        _checks.non_negative_int("runs", self.runs)
+        _checks.flag("matches", self.matches)
+        times = ("seconds", "best_seconds", "first_seconds", "new_shape_seconds")
+        for name in times:
+            _checks.number(
+                name, getattr(self, name), "a non-negative number or nan", _seconds
+            )
+        for name in ("ratio", "max_abs_error", "gflops", "extra_mb"):
+            _checks.number(
+                name, getattr(self, name), "a number or nan", lambda v: v != -math.inf
+            )
 
-class Timing(NamedTuple):
-    """Median and fastest seconds per call, and the number of timed calls."""
 
+class _Timing(NamedTuple):
     median: float
     best: float
     runs: int
+
+
+class Timing(_Timing):
+    """Median and fastest seconds per call, and the number of timed calls."""
+
+    __slots__ = ()
+
+    def __new__(cls, median: float, best: float, runs: int) -> Timing:
+        finite = "a non-negative, finite number of seconds"
+        median = _checks.number("median", median, finite, lambda v: 0 <= v < math.inf)
+        best = _checks.number("best", best, finite, lambda v: 0 <= v < math.inf)
+        _checks.require(
+            best <= median, "best", f"at most `median` ({median})", repr(best)
+        )
+        return super().__new__(cls, median, best, _positive_int("runs", runs))
 
 
 def time_median(
@@ -174,12 +248,11 @@ def time_median(
     >>> t.runs, t.median > 0
     (3, True)
     """
-    _checks.require(
-        _checks.is_int(repeats) and repeats >= 1,
-        "repeats",
-        "a positive int",
-        repr(repeats),
-    )
+    _checks.function("f", f)
+    _check_arguments(f, args)
+    repeats = _positive_int("repeats", repeats)
+    max_repeats = _positive_int("max_repeats", max_repeats)
+    _check_budget(budget)
     _checks.require(
         repeats <= max_repeats,
         "repeats",
@@ -201,6 +274,27 @@ def time_median(
         nd.waitall()
         times.append(time.perf_counter() - start)
     return Timing(statistics.median(times), min(times), len(times))
+
+
+def _check_arguments(f: Callable[..., object], args: tuple) -> None:
+    """Check that ``f`` takes ``args``, when Python can read its signature."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # some built-ins have none: the call decides
+        return
+    try:
+        signature.bind(*args)
+    except TypeError as error:
+        _checks.require(False, "f", f"callable with {len(args)} arguments", str(error))
+
+
+def _check_budget(budget: float) -> float:
+    return _checks.number(
+        "budget",
+        budget,
+        "a non-negative, finite number of seconds",
+        lambda v: 0 <= v < math.inf,
+    )
 
 
 def flops(case: Case) -> float:
@@ -255,6 +349,13 @@ def first_touch_ms_per_mb(mb: int = 16) -> float:
 def format_first_calls(records: Sequence[Record], ms_per_mb: float) -> str:
     """Where each first call's extra time goes, for the fast helpers and
     their built-in operators: fresh memory, and the rest (set-up)."""
+    records = _check_records(records)
+    ms_per_mb = _checks.number(
+        "ms_per_mb",
+        ms_per_mb,
+        "a non-negative, finite number",
+        lambda v: 0 <= v < math.inf,
+    )
     lines = [
         f"Where a first call's time goes (fresh memory costs {ms_per_mb:.2f} ms "
         "per MB here):",
@@ -364,8 +465,16 @@ def _pool(X: nd.NDArray, window: int, pool_type: str) -> nd.NDArray:
     return Y.reshape(Y.shape[2:])
 
 
+def _check_records(records: Sequence[Record], empty: bool = True) -> list[Record]:
+    """Check a list of Records (``empty``: none at all is allowed)."""
+    if empty and isinstance(records, (list, tuple)) and len(records) == 0:
+        return []
+    return _checks.sequence_of("records", records, Record, "Record")
+
+
 def implementations(case: Case) -> dict[str, Callable[..., nd.NDArray]]:
     """The implementations timed on ``case``, the built-in operator last."""
+    _checks.instance("case", case, Case, "a Case")
     if case.benchmark == "corr2d":
         return {
             "corr2d_loop": d2l.corr2d_loop,
@@ -425,8 +534,33 @@ def run_case(
     :func:`time_median` after ``warmup`` more calls. The implementations
     named in ``skip`` are left out.
     """
-    args = make_inputs(case, ctx)
     impls = implementations(case)
+    _checks.context("ctx", ctx)
+    _positive_int("repeats", repeats)
+    _positive_int("slow_repeats", slow_repeats)
+    _check_budget(budget)
+    _checks.require(
+        _checks.non_negative_int("warmup", warmup) <= 1000,
+        "warmup",
+        "at most 1000",
+        repr(warmup),
+    )
+    _checks.require(
+        isinstance(skip, (list, tuple, set, frozenset))
+        and all(isinstance(name, str) for name in skip),
+        "skip",
+        "a list or set of implementation names",
+        _checks.describe(skip),
+    )
+    builtin = REFERENCE[case.benchmark]
+    _checks.require(
+        builtin not in skip,
+        "skip",
+        f"leave out the built-in operator {builtin} (the others are compared with it)",
+        repr(skip),
+        verb="not",
+    )
+    args = make_inputs(case, ctx)
     reference = impls[REFERENCE[case.benchmark]](*args).asnumpy()
     scale = max(1.0, float(np.abs(reference).max()))
     records = []
@@ -489,6 +623,16 @@ def run_cases(
     no longer for a kernel size once one call took more than ``loop_limit``
     seconds.
     """
+    cases = _checks.sequence_of("cases", cases, Case, "Case")
+    _checks.context("ctx", ctx)
+    _positive_int("repeats", repeats)
+    _check_budget(budget)
+    _checks.non_negative_int("loop_max", loop_max)
+    _checks.number(
+        "loop_limit", loop_limit, "a positive number of seconds", lambda v: v > 0
+    )
+    if progress is not None:
+        _checks.function("progress", progress)
     records: list[Record] = []
     loop_too_slow = set()
     for case in cases:
@@ -535,6 +679,7 @@ def _cell(r: Record) -> str:
 
 def format_table(records: Sequence[Record]) -> str:
     """One table per benchmark: median milliseconds and ratio to built-in."""
+    records = _check_records(records)
     lines = []
     for (benchmark, window), group in _group(records).items():
         names = list(dict.fromkeys(r.implementation for r in group))
@@ -667,8 +812,27 @@ def format_targets(records: Sequence[Record]) -> str:
     )
 
 
+def _output_path(name: str, path: str) -> str:
+    """Check a file path to write: a non-empty str in a folder that exists."""
+    _checks.require(
+        isinstance(path, (str, os.PathLike)) and str(os.fspath(path)).strip() != "",
+        name,
+        "a file path (a non-empty str)",
+        _checks.describe(path),
+    )
+    path = str(os.fspath(path))
+    folder = os.path.dirname(os.path.abspath(path))
+    _checks.require(
+        os.path.isdir(folder), name, "in a folder that exists", repr(path), verb="lie"
+    )
+    _checks.require(not os.path.isdir(path), name, "a file, not a folder", repr(path))
+    return path
+
+
 def write_csv(records: Sequence[Record], path: str) -> None:
     """Write one row per record, with a header naming every field."""
+    records = _check_records(records)
+    path = _output_path("path", path)
     fields = [f.name for f in dataclasses.fields(Record)]
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
@@ -679,6 +843,10 @@ def write_csv(records: Sequence[Record], path: str) -> None:
 
 def plot_series(ax, records: Sequence[Record], benchmark: str, window: int) -> None:
     """Draw time against input size on log-log axes, one line per version."""
+    _checks.instance("ax", ax, Axes, "a Matplotlib Axes")
+    records = _check_records(records)
+    _checks.one_of("benchmark", benchmark, sorted(REFERENCE))
+    _positive_int("window", window)
     group = [r for r in records if (r.benchmark, r.window) == (benchmark, window)]
     for name in dict.fromkeys(r.implementation for r in group):
         points = [(r.size, r.seconds) for r in group if r.implementation == name]
@@ -717,6 +885,9 @@ def _plot_multi(ax, records: Sequence[Record]) -> None:
 
 def save_plot(records: Sequence[Record], path: str, device: str) -> None:
     """Save one panel per benchmark to ``path`` (needs no display)."""
+    records = _check_records(records, empty=False)
+    path = _output_path("path", path)
+    _checks.instance("device", device, str, "a str such as 'cpu(0)'")
     panels = list(_group([r for r in records if r.benchmark != "corr2d_multi_in_out"]))
     has_multi = any(r.benchmark == "corr2d_multi_in_out" for r in records)
     count = len(panels) + has_multi
@@ -744,8 +915,26 @@ def build_cases(
     return cases
 
 
+class _ArgvParser(argparse.ArgumentParser):
+    """A parser for ``main(argv)`` called from Python: errors name ``argv``.
+
+    On the command line argparse prints the usage and exits; a caller who
+    passed ``argv`` gets a ValueError instead.
+    """
+
+    def error(self, message: str) -> None:
+        _checks.require(False, "argv", f"arguments {self.prog} accepts", message)
+
+
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    if argv is not None:
+        _checks.require(
+            isinstance(argv, (list, tuple)) and all(isinstance(a, str) for a in argv),
+            "argv",
+            "a list of str (command-line arguments)",
+            _checks.describe(argv),
+        )
+    parser = (argparse.ArgumentParser if argv is None else _ArgvParser)(
         prog="python -m d2l.bench",
         description="Time the book's cross-correlation and pooling helpers "
         "against MXNet's nd.Convolution and nd.Pooling.",
@@ -764,7 +953,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="leave out the large-kernel case (it takes minutes)",
     )
-    args = parser.parse_args(argv)
+    args = parser.parse_args(None if argv is None else list(argv))
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be a positive int, got {args.repeats}")
     return args

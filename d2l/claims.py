@@ -8,11 +8,38 @@ shows a claim its numbers contradict (nbval re-runs every page).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from . import _checks
+
 __all__ = ["check", "check_close"]
+
+
+def _claim(claim: Any) -> str:
+    _checks.require(
+        isinstance(claim, str) and claim.strip() != "",
+        "claim",
+        "a sentence (a non-empty str)",
+        _checks.describe(claim),
+    )
+    return claim
+
+
+def _numbers(name: str, value: Any) -> np.ndarray:
+    """``value`` (an MXNet or NumPy array, a number or a nested list) as floats."""
+    if hasattr(value, "asnumpy"):
+        value = value.asnumpy()
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    _checks.require(
+        array is not None, name, "numbers or an array of them", _checks.describe(value)
+    )
+    return array
 
 
 def check(claim: str, holds: Any) -> None:
@@ -28,9 +55,17 @@ def check(claim: str, holds: Any) -> None:
     Traceback (most recent call last):
     AssertionError: ✗ 2 + 2 is 5
     """
+    _claim(claim)
     if hasattr(holds, "asnumpy"):
         holds = holds.asnumpy()
-    if not bool(np.all(holds)):
+    values = np.asarray(holds)
+    _checks.require(
+        values.dtype.kind in "biuf" and values.size > 0,
+        "holds",
+        "a truth value, or an array of them",
+        _checks.describe(holds),
+    )
+    if not bool(np.all(values)):
         raise AssertionError(f"✗ {claim}")
     print(f"✓ {claim}")
 
@@ -46,9 +81,10 @@ def check_close(claim: str, actual: Any, expected: Any, atol: float = 1e-5) -> N
     >>> check_close("the sums agree", [1.0, 2.0], [1.0, 2.0000001])
     ✓ the sums agree (to within 1e-05)
     """
-    a = np.asarray(actual.asnumpy() if hasattr(actual, "asnumpy") else actual, float)
-    b = np.asarray(
-        expected.asnumpy() if hasattr(expected, "asnumpy") else expected, float
+    _claim(claim)
+    a, b = _numbers("actual", actual), _numbers("expected", expected)
+    atol = _checks.number(
+        "atol", atol, "a non-negative number", lambda v: math.isfinite(v) and v >= 0
     )
     if a.shape != b.shape:
         raise AssertionError(f"✗ {claim}: shapes {a.shape} and {b.shape}")

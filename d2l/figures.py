@@ -86,7 +86,14 @@ def cell_inches(width_cells: float) -> float:
     >>> cell_inches(10), round(cell_inches(18), 2)
     (0.42, 0.37)
     """
+    width_cells = _checks.number(
+        "width_cells", width_cells, "a positive number of cells", _positive
+    )
     return min(CELL_INCHES, max(MIN_CELL_INCHES, style.MAX_WIDTH_IN / width_cells))
+
+
+def _positive(value: float) -> bool:
+    return 0 < value < float("inf")
 
 
 def _new_axes(width: float, height: float, ax: Axes | None) -> Axes:
@@ -218,6 +225,9 @@ def draw_window_step(
     _checks.instance("step", step, WindowStep, "a WindowStep")
     if ax is not None:
         _checks.instance("ax", ax, Axes, "a Matplotlib Axes")
+    reveal_all = _checks.flag("reveal_all", reveal_all)
+    detail = _checks.flag("detail", detail)
+    legend = _checks.flag("legend", legend)
     padded = step.padded
     n_h, n_w = padded.shape
     o_h, o_w = step.Y.shape
@@ -295,6 +305,8 @@ def window_step_inches(
     [4.2, 2.39]
     """
     _checks.instance("step", step, WindowStep, "a WindowStep")
+    detail = _checks.flag("detail", detail)
+    legend = _checks.flag("legend", legend)
     width, height = _window_step_cells(step, detail, legend)
     cell = cell_inches(width)
     return width * cell, height * cell
@@ -346,7 +358,8 @@ def draw_steps(
     ['max', 'avg']
     >>> plt.close(fig)
     """
-    _check_steps(steps)
+    _checks.sequence_of("steps", steps, WindowStep, "WindowStep")
+    detail = _checks.flag("detail", detail)
     if titles is not None:
         _checks.require(
             isinstance(titles, Sequence) and len(titles) == len(steps),
@@ -393,19 +406,6 @@ def draw_steps(
     return fig
 
 
-def _check_steps(steps: Sequence[WindowStep]) -> None:
-    """Check a non-empty sequence of window steps."""
-    _checks.require(
-        isinstance(steps, Sequence) and not isinstance(steps, str),
-        "steps",
-        "a sequence of WindowStep",
-        type(steps).__name__,
-    )
-    _checks.require(len(steps) > 0, "steps", "at least one step", "none", verb="hold")
-    for k, step in enumerate(steps):
-        _checks.instance(f"steps[{k}]", step, WindowStep, "a WindowStep")
-
-
 def draw_multi_in(step: MultiInStep) -> Figure:
     """Draw each channel's input ⋆ kernel = partial output, then their sum.
 
@@ -419,6 +419,7 @@ def draw_multi_in(step: MultiInStep) -> Figure:
     ['19 + 37 = 56']
     >>> plt.close(fig)
     """
+    _checks.instance("step", step, MultiInStep, "a MultiInStep")
     first = step.channels[0]
     n_h, n_w = first.padded.shape
     k_h, k_w = first.window_shape
@@ -478,6 +479,7 @@ def draw_conv1x1(step: Conv1x1Step) -> Figure:
     ['Y[0] = 1×3 + 10×7 = 73']
     >>> plt.close(fig)
     """
+    _checks.instance("step", step, Conv1x1Step, "a Conv1x1Step")
     c_i, h, w = step.X.shape
     c_o = step.K.shape[0]
     col_h = max(c_i, c_o) * (h + 1.2)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import List, Sequence, Tuple
 
 import matplotlib.pyplot as plt
+import mxnet as mx
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -33,6 +34,7 @@ from .figures import ROLE_COLORS, WINDOW_COLOR, _role_legend
 __all__ = ["Layer", "describe_layers", "draw_layers"]
 
 FONT_SIZE = 11  # points; the figure is at most 6.5 inches wide
+KINDS = ("input", "conv", "pool", "flatten", "dense")
 _STACK_STEP = 0.12  # offset between the squares of a stack of maps
 
 
@@ -41,8 +43,9 @@ class Layer:
     """One layer of a network: what it does and what comes out of it.
 
     ``kind`` is 'input', 'conv', 'pool', 'flatten' or 'dense'; ``shape``
-    is the output shape without the batch axis; ``kernel`` the window size
-    of a convolution or pooling layer (else ``None``).
+    is the output shape without the batch axis, (channels, height, width)
+    or (units,); ``kernel`` the window size of a convolution or pooling
+    layer (``None`` for the others).
     """
 
     name: str
@@ -51,6 +54,35 @@ class Layer:
     shape: Tuple[int, ...]
     params: int
     kernel: Tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        _checks.instance("name", self.name, str, "a str")
+        _checks.one_of("kind", self.kind, KINDS)
+        _checks.instance("operation", self.operation, str, "a str")
+        object.__setattr__(self, "shape", _shape("shape", self.shape))
+        _checks.non_negative_int("params", self.params)
+        if self.kind in ("conv", "pool"):
+            object.__setattr__(self, "kernel", _checks.pair("kernel", self.kernel))
+        else:
+            _checks.require(
+                self.kernel is None,
+                "kernel",
+                f"None for a {self.kind} layer (it has no window)",
+                _checks.describe(self.kernel),
+            )
+
+
+def _shape(name: str, value: Tuple[int, ...]) -> Tuple[int, ...]:
+    """Check a shape without the batch axis: (c, h, w) or (units,), positive ints."""
+    _checks.require(
+        isinstance(value, (tuple, list))
+        and len(value) in (1, 3)
+        and all(_checks.is_int(v) and v >= 1 for v in value),
+        name,
+        "(channels, height, width) or (units,), positive ints",
+        _checks.describe(value),
+    )
+    return tuple(int(v) for v in value)
 
 
 def _activation(block: gluon.Block) -> str:
@@ -100,12 +132,16 @@ def describe_layers(
     _checks.instance(
         "net", net, (nn.Sequential, nn.HybridSequential), "a Sequential network"
     )
-    ctx = next(iter(net.collect_params().values())).list_ctx()[0]
+    _checks.initialised("net", net)
+    input_shape = _shape("input_shape", input_shape)
+    _checks.element_limit("input_shape", input_shape, "the input")
+    params = list(net.collect_params().values())
+    ctx = params[0].list_ctx()[0] if params else mx.cpu()
     X = for_gluon(nd.zeros((1, *input_shape), ctx=ctx))
-    layers = [Layer("input", "input", "input", tuple(input_shape), 0)]
+    layers = [Layer("input", "input", "input", input_shape, 0)]
     counts = {"conv": 0, "pool": 0, "dense": 0, "flatten": 0}
     for block in net:
-        X = block(X)
+        X = _forward(block, X)
         shape = tuple(X.shape[1:])
         params = sum(p.data().size for p in block.collect_params().values())
         if isinstance(block, (nn.BatchNorm, nn.Activation)):
@@ -130,18 +166,47 @@ def describe_layers(
                 size = int(np.prod(layers[-1].shape))
                 layers.append(Layer("flatten", "flatten", "flatten", (size,), 0))
             kind, text, kernel = "dense", f"dense{_activation(block)}", None
-        elif isinstance(block, nn.Flatten):
+        else:  # nn.Flatten: _forward has refused every other block
             kind, text, kernel = "flatten", "flatten", None
-        else:
-            raise ValueError(
-                f"`net` must hold Conv2D, pooling, Flatten, Dense, BatchNorm or "
-                f"Activation blocks, got {type(block).__name__}"
-            )
         counts[kind] += 1
         layers.append(
             Layer(f"{kind} {counts[kind]}", kind, text, shape, int(params), kernel)
         )
     return layers
+
+
+def _forward(block: gluon.Block, X: nd.NDArray) -> nd.NDArray:
+    """``block(X)``; a block that refuses its input is an error naming both."""
+    _checks.require(
+        isinstance(block, _SUPPORTED),
+        "net",
+        "Conv2D, pooling, Flatten, Dense, BatchNorm or Activation blocks",
+        type(block).__name__,
+        verb="hold",
+    )
+    try:
+        return block(X)
+    except (mx.base.MXNetError, ValueError) as error:
+        # Gluon wraps a failed shape inference in a ValueError naming no argument.
+        _checks.require(
+            False,
+            "input_shape",
+            f"a shape `net` takes, but its {type(block).__name__} refused"
+            f" {tuple(X.shape[1:])}",
+            _checks.mxnet_reason(error),
+            verb="be",
+        )
+
+
+_SUPPORTED = (
+    nn.Conv2D,
+    nn.MaxPool2D,
+    nn.AvgPool2D,
+    nn.Flatten,
+    nn.Dense,
+    nn.BatchNorm,
+    nn.Activation,
+)
 
 
 def _maps(ax: Axes, x: float, y: float, side: float, c: int, role: str) -> None:
@@ -201,10 +266,14 @@ def draw_layers(
     ['1 @ 6×6', '2 @ 4×4', '2 @ 2×2', '8', '4']
     >>> plt.close(fig)
     """
-    _checks.require(len(layers) > 0, "layers", "at least one layer", "none", "hold")
+    layers = _checks.sequence_of("layers", layers, Layer, "Layer")
     per_row = _checks.non_negative_int("per_row", per_row)
     _checks.require(per_row >= 1, "per_row", "at least 1", str(per_row))
-    largest = max(layer.shape[-1] for layer in layers if len(layer.shape) == 3)
+    width = _checks.number(
+        "width", width, "a number of inches in (0, 100)", lambda v: 0 < v < 100
+    )
+    maps = [layer.shape[-1] for layer in layers if len(layer.shape) == 3]
+    largest = max(maps, default=1)
     longest = (
         max(layer.shape[0] for layer in layers if len(layer.shape) == 1)
         if any(len(layer.shape) == 1 for layer in layers)

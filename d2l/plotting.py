@@ -16,6 +16,7 @@ from typing import Any, Sequence, Tuple
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes._base import _process_plot_format
 from matplotlib.colors import to_rgb
 from mxnet import nd
 
@@ -157,15 +158,18 @@ def plot(
         _checks.require(
             len(x) == len(y), f"Y[{i}]", f"{len(x)} values (as many as X)", str(len(y))
         )
-    _checks.require(
-        isinstance(fmts, Sequence) and len(fmts) > 0 and not isinstance(fmts, str),
-        "fmts",
-        "a non-empty sequence of format strings",
-        repr(fmts),
-    )
+    _check_fmts(fmts)
     _checks.one_of("xscale", xscale, _SCALES)
     _checks.one_of("yscale", yscale, _SCALES)
+    xlim = _limits("xlim", xlim)
+    ylim = _limits("ylim", ylim)
     if legend is not None:
+        _checks.require(
+            isinstance(legend, (list, tuple)),
+            "legend",
+            "a list of labels",
+            _checks.describe(legend),
+        )
         _checks.require(
             len(legend) == len(ys), "legend", f"{len(ys)} entries", str(len(legend))
         )
@@ -190,6 +194,38 @@ def plot(
     return axes
 
 
+def _check_fmts(fmts: Sequence[str]) -> None:
+    """Check Matplotlib format strings such as ``"m--"``, before drawing."""
+    _checks.require(
+        isinstance(fmts, (list, tuple)) and len(fmts) > 0,
+        "fmts",
+        "a non-empty sequence of format strings",
+        _checks.describe(fmts),
+    )
+    for k, fmt in enumerate(fmts):
+        _checks.instance(f"fmts[{k}]", fmt, str, "a format string such as 'm--'")
+        try:  # Matplotlib's own parser: its message says what is wrong
+            _process_plot_format(fmt)
+        except ValueError as error:
+            _checks.require(False, f"fmts[{k}]", "a format string", str(error))
+
+
+def _limits(name: str, value: Any) -> Tuple[float, float] | None:
+    """Check axis limits: None, or (low, high), two finite numbers."""
+    if value is None:
+        return None
+    _checks.require(
+        isinstance(value, (list, tuple)) and len(value) == 2,
+        name,
+        "a (low, high) pair of finite numbers",
+        _checks.describe(value),
+    )
+    return tuple(  # type: ignore[return-value]
+        _checks.number(f"{name}[{k}]", v, "a finite number")
+        for k, v in enumerate(value)
+    )
+
+
 def _cycle(items: Sequence[str], n: int) -> list:
     """Repeat ``items`` until there are ``n`` of them."""
     return [items[i % len(items)] for i in range(n)]
@@ -205,7 +241,7 @@ def format_value(v: float) -> str:
     >>> format_value(19.0), format_value(1.1111112), format_value(-0.5)
     ('19', '1.11', '-0.5')
     """
-    v = float(v)
+    v = _checks.number("v", v, "a real number", ok=lambda _: True)
     if np.isnan(v):
         return "nan"
     if np.isinf(v):
@@ -328,7 +364,13 @@ def show_heatmaps(
     if titles is None:
         titles = [f"array {i}" for i in range(len(matrices))]
     _check_titles(titles, len(matrices), "array")
-    cmap, limits, signed = style.heatmap_colors(matrices, cmap, bool(share_scale))
+    annotate = _checks.flag("annotate", annotate)
+    share_scale = _checks.flag("share_scale", share_scale)
+    if colorbar is not None:
+        colorbar = _checks.flag("colorbar", colorbar)
+    if cmap is not None:
+        style.colormap("cmap", cmap)
+    cmap, limits, signed = style.heatmap_colors(matrices, cmap, share_scale)
     written = [annotate and max(A.shape) <= ANNOTATE_MAX for A in matrices]
     if colorbar is None:
         colorbar = signed or not all(written)
@@ -457,6 +499,7 @@ def show_images(
     _checks.require(
         len(pictures) > 0, "images", "at least one image", "none", verb="hold"
     )
+    style.colormap("cmap", cmap)
     if titles is not None:
         _check_titles(titles, len(pictures), "image")
     if figsize is not None and ncols is None:

@@ -88,6 +88,18 @@ class FieldRow:
     start: float
     output: int
 
+    def __post_init__(self) -> None:
+        _checks.instance("layer", self.layer, Layer, "a Layer")
+        for name in ("jump", "size", "output"):
+            value = getattr(self, name)
+            _checks.require(
+                _checks.is_int(value) and value >= 1,
+                name,
+                "a positive int",
+                repr(value),
+            )
+        _checks.number("start", self.start)
+
 
 def _square(name: str, value: Tuple[int, int], block: nn.Block) -> int:
     _checks.require(
@@ -148,11 +160,17 @@ def layers_of(net: nn.Block) -> List[Layer]:
 
 
 def _check_layers(layers: Iterable[Layer]) -> List[Layer]:
-    layers = list(layers)
-    _checks.require(len(layers) > 0, "layers", "at least one Layer", "none", "hold")
-    for i, layer in enumerate(layers):
-        _checks.instance(f"layers[{i}]", layer, Layer, "a Layer")
-    return layers
+    return _checks.sequence_of("layers", layers, Layer, "Layer")
+
+
+def _input_size(input_size: int) -> int:
+    _checks.require(
+        _checks.is_int(input_size) and input_size >= 1,
+        "input_size",
+        "a positive int (the side of a square input)",
+        _checks.describe(input_size),
+    )
+    return int(input_size)
 
 
 def receptive_fields(layers: Sequence[Layer], input_size: int) -> List[FieldRow]:
@@ -177,7 +195,7 @@ def receptive_fields(layers: Sequence[Layer], input_size: int) -> List[FieldRow]
     [(3, 1, 6), (5, 1, 4), (6, 2, 2)]
     """
     layers = _check_layers(layers)
-    n = _checks.pair("input_size", input_size)[0]
+    n = _input_size(input_size)
     jump, size, start = 1, 1, 0.0
     rows = []
     for i, layer in enumerate(layers):
@@ -237,11 +255,8 @@ def measure_receptive_field(
     """
     layers = _check_layers(layers)
     rows = receptive_fields(layers, input_size)
-    ctx = (
-        mx.cpu()
-        if ctx is None
-        else _checks.instance("ctx", ctx, mx.Context, "an mx.Context")
-    )
+    _checks.element_limit("input_size", (input_size, input_size), "the input")
+    ctx = mx.cpu() if ctx is None else _checks.context("ctx", ctx)
     out = rows[-1].output
     if index is None:
         index = (out // 2, out // 2)
@@ -283,6 +298,7 @@ def field_extent(G: nd.NDArray) -> Tuple[Tuple[int, int], Tuple[int, int]]:
     ((1, 1), (1, 2))
     """
     _checks.ndim("G", G, 2)
+    _checks.nonempty("G", G)
     mask = (G != 0).asnumpy()
     _checks.require(bool(mask.any()), "G", "at least one nonzero entry", "none", "have")
     rows, cols = mask.any(axis=1).nonzero()[0], mask.any(axis=0).nonzero()[0]

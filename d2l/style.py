@@ -30,8 +30,11 @@ from typing import Any, Dict, Sequence, Tuple
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+
+from . import _checks
 
 __all__ = [
     "DPI",
@@ -150,6 +153,7 @@ def smallest_text_px(fig: Figure) -> float:
     12.5
     >>> plt.close(fig)
     """
+    _checks.instance("fig", fig, Figure, "a Matplotlib Figure")
     sizes = [t.get_fontsize() for t in _drawn_texts(fig)]
     return min(sizes) * fig.dpi / 72 if sizes else float("inf")
 
@@ -173,6 +177,17 @@ def heatmap_colors(
     >>> heatmap_colors([np.array([[0, 1]]), np.array([[0, 4]])], None, True)
     ('Blues', [(0.0, 4.0), (0.0, 4.0)], False)
     """
+    arrays = _checks.sequence_of("arrays", arrays, np.ndarray, "NumPy array")
+    for k, A in enumerate(arrays):
+        _checks.require(
+            np.issubdtype(A.dtype, np.integer) or np.issubdtype(A.dtype, np.floating),
+            f"arrays[{k}]",
+            "an array of real numbers",
+            f"dtype {A.dtype}",
+        )
+    if cmap is not None:
+        colormap("cmap", cmap)
+    share_scale = _checks.flag("share_scale", share_scale)
     finite = [A[np.isfinite(A)] for A in arrays]
     lows = [float(f.min()) if f.size else 0.0 for f in finite]
     highs = [float(f.max()) if f.size else 0.0 for f in finite]
@@ -191,6 +206,25 @@ def heatmap_colors(
     return cmap, limits, signed
 
 
+def colormap(name: str, value: Any) -> Any:
+    """Check a colour map: the name of one Matplotlib knows, or a Colormap.
+
+    Examples
+    --------
+    >>> colormap("cmap", "gray")
+    'gray'
+    """
+    if isinstance(value, Colormap):
+        return value
+    _checks.require(
+        isinstance(value, str) and value in mpl.colormaps,
+        name,
+        "the name of a Matplotlib colour map such as 'gray' or 'Blues'",
+        _checks.describe(value),
+    )
+    return value
+
+
 def figure_png(fig: Figure, **kwargs: Any) -> bytes:
     """Render ``fig`` as PNG bytes that record its smallest text in pixels.
 
@@ -207,6 +241,7 @@ def figure_png(fig: Figure, **kwargs: Any) -> bytes:
     '15.3'
     >>> plt.close(fig)
     """
+    _checks.instance("fig", fig, Figure, "a Matplotlib Figure")
     metadata: Dict[str, str] = {FONT_METADATA_KEY: f"{smallest_text_px(fig):.1f}"}
     metadata.update(kwargs.pop("metadata", {}))
     kwargs.setdefault("bbox_inches", "tight")

@@ -24,6 +24,7 @@ from mxnet import autograd, gluon, nd
 
 from . import _checks
 from ._kinds import accepts_both, for_gluon, to_nd
+from .plotting import _positive_size
 from .timing import Timer
 
 __all__ = ["History", "TrainingPlot", "evaluate_accuracy", "train_classifier"]
@@ -51,6 +52,36 @@ class History:
     seconds: List[float] = field(default_factory=list)
     figure: Figure | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("train_loss", "train_acc", "test_acc", "lr", "seconds"):
+            values = getattr(self, name)
+            _checks.require(
+                isinstance(values, (list, tuple)),
+                name,
+                "a list of numbers, one per epoch",
+                _checks.describe(values),
+            )
+            for k, v in enumerate(values):
+                _checks.number(f"{name}[{k}]", v, "a number", lambda _: True)
+            setattr(self, name, list(values))  # train_classifier appends to them
+        epochs = len(self.train_loss)
+        _checks.require(
+            len(self.train_acc) == epochs,
+            "train_acc",
+            f"one entry per epoch of `train_loss` ({epochs})",
+            f"{len(self.train_acc)} entries",
+            verb="have",
+        )
+        _checks.require(
+            len(self.test_acc) <= epochs,
+            "test_acc",
+            f"at most one entry per epoch of `train_loss` ({epochs})",
+            f"{len(self.test_acc)} entries",
+            verb="have",
+        )
+        if self.figure is not None:
+            _checks.instance("figure", self.figure, Figure, "a Matplotlib Figure")
+
     @property
     def epochs(self) -> int:
         """How many epochs have been recorded."""
@@ -73,11 +104,13 @@ def evaluate_accuracy(
     >>> evaluate_accuracy(net, nd.array([[2], [-3], [1]]), nd.array([0, 1, 1]))
     0.6666666666666666
     """
+    _check_net(net)
     _check_pair("X", X, "y", y)
+    _checks.same_context("y", y, "X", X)
     batch_size = _positive_int("batch_size", batch_size)
     correct = 0.0
     for start in range(0, len(y), batch_size):
-        scores = to_nd(net(for_gluon(X[start : start + batch_size])))
+        scores = to_nd(_forward(net, X[start : start + batch_size], "X"))
         hits = scores.argmax(axis=1) == y[start : start + batch_size].astype("float32")
         correct += hits.sum().asscalar()
     return float(correct) / len(y)
@@ -100,6 +133,8 @@ class TrainingPlot:
     """
 
     def __init__(self, num_epochs: int, figsize: Tuple[float, float] = (6.5, 2.7)):
+        num_epochs = _positive_int("num_epochs", num_epochs)
+        figsize = _positive_size("figsize", figsize)
         self.figure, (self.ax_loss, self.ax_acc) = plt.subplots(1, 2, figsize=figsize)
         self.ax_loss.set(xlabel="epoch", ylabel="training loss", xlim=(1, num_epochs))
         self.ax_acc.set(
@@ -129,6 +164,7 @@ class TrainingPlot:
 
     def update(self, history: History) -> None:
         """Draw every epoch recorded in ``history`` so far."""
+        _checks.instance("history", history, History, "a History")
         epochs = np.arange(1, len(history.train_loss) + 1)
         self._loss.set_data(epochs, history.train_loss)
         self._train.set_data(epochs, history.train_acc)
@@ -229,21 +265,44 @@ def train_classifier(
     >>> h.train_loss[-1] < h.train_loss[0]
     True
     """
+    _checks.instance("net", net, gluon.Block, "a Gluon Block")
+    _checks.require(
+        len(net.collect_params().keys()) > 0,
+        "net",
+        "a network with parameters to train",
+        f"a {type(net).__name__} without any",
+    )
     X_train, y_train, X_test, y_test = _check_data(data)
     num_epochs = _positive_int("num_epochs", num_epochs)
     batch_size = _positive_int("batch_size", batch_size)
     seed = _checks.non_negative_int("seed", seed)
+    _checks.require(seed < 2**32, "seed", "less than 2**32", repr(seed))
     _checks.require(
-        isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr > 0,
+        isinstance(lr, (int, float))
+        and not isinstance(lr, bool)
+        and 0 < lr < float("inf"),
         "lr",
         "a positive number",
         repr(lr),
     )
+    _checks.require(
+        isinstance(optimizer, str)
+        and optimizer.lower() in mx.optimizer.Optimizer.opt_registry,
+        "optimizer",
+        "the name of an MXNet optimizer such as 'sgd' or 'adam'",
+        _checks.describe(optimizer),
+    )
+    if init is not None:
+        _checks.instance(
+            "init", init, mx.init.Initializer, "an mx.init.Initializer or None"
+        )
+    plot = _checks.flag("plot", plot)
+    verbose = _checks.flag("verbose", verbose)
     _checks.instance("test_each_epoch", test_each_epoch, bool, "True or False")
     _checks.one_of("schedule", schedule, ["constant", "cosine"])
     if ctx is None:
         ctx = X_train.context
-    _checks.instance("ctx", ctx, mx.Context, "an mx.Context such as mx.cpu()")
+    _checks.context("ctx", ctx)
     X_train, y_train, X_test, y_test = (
         a.as_in_context(ctx) for a in (X_train, y_train, X_test, y_test)
     )
@@ -304,7 +363,7 @@ def _train_epoch(
         idx = order[start : start + batch_size]
         X_batch, y_batch = X.take(idx), y.take(idx)
         with autograd.record():
-            scores = net(for_gluon(X_batch))
+            scores = _forward(net, X_batch, "data[0] (X_train)")
             l = loss(scores, for_gluon(y_batch))
         l.backward()
         # Gluon divides the summed gradient by this, so a short last batch
@@ -317,6 +376,39 @@ def _train_epoch(
     total_loss = sum(float(v.asscalar()) for v in losses)
     total_hits = sum(float(v.asscalar()) for v in hits)
     return total_loss / len(y), total_hits / len(y)
+
+
+def _check_net(net: Any) -> None:
+    """Check a Gluon network whose parameters are initialised."""
+    _checks.instance("net", net, gluon.Block, "a Gluon Block")
+    _checks.initialised("net", net)
+
+
+def _forward(net: gluon.Block, X: nd.NDArray, X_name: str) -> Any:
+    """The scores ``net(X)``, in the kind Gluon expects.
+
+    A network that refuses ``X`` (MXNet's own message says why) or that does
+    not give one row of class scores per image is an error naming both.
+    """
+    try:
+        scores = net(for_gluon(X))
+    except (mx.base.MXNetError, ValueError) as error:
+        # Gluon reports a failed shape inference as a ValueError naming nothing.
+        _checks.require(
+            False,
+            "net",
+            f"a network that takes {_checks.quote(X_name)}'s"
+            f" {tuple(X.shape[1:])} inputs",
+            _checks.mxnet_reason(error),
+            verb="be",
+        )
+    _checks.require(
+        scores.ndim == 2 and scores.shape[0] == X.shape[0],
+        "net",
+        "a network that gives one row of class scores per image",
+        f"scores of shape {tuple(scores.shape)} for {X.shape[0]} images",
+    )
+    return scores
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -336,11 +428,12 @@ def _check_data(data: Any) -> Data:
         + (f" of length {len(data)}" if isinstance(data, (tuple, list)) else ""),
     )
     X_train, y_train, X_test, y_test = data
-    _check_pair("X_train", X_train, "y_train", y_train)
-    _check_pair("X_test", X_test, "y_test", y_test)
+    names = [f"data[{k}] ({part})" for k, part in enumerate(_PARTS)]
+    _check_pair(names[0], X_train, names[1], y_train)
+    _check_pair(names[2], X_test, names[3], y_test)
     _checks.require(
         X_test.shape[1:] == X_train.shape[1:],
-        "X_test",
+        names[2],
         f"images of X_train's shape {tuple(X_train.shape[1:])}",
         f"{tuple(X_test.shape[1:])}",
         verb="hold",
@@ -348,14 +441,19 @@ def _check_data(data: Any) -> Data:
     return X_train, y_train, X_test, y_test
 
 
+_PARTS = ("X_train", "y_train", "X_test", "y_test")
+
+
 def _check_pair(X_name: str, X: Any, y_name: str, y: Any) -> None:
     """Check images ``X`` and labels ``y``: NDArrays, one label per image."""
     _checks.ndarray(X_name, X)
+    _checks.nonempty(X_name, X)
+    _checks.floating(X_name, X)
     _checks.ndim(y_name, y, 1)
     _checks.require(
-        len(X) == len(y) and len(y) > 0,
+        len(X) == len(y),
         y_name,
-        f"one label per image of `{X_name}` ({len(X)})",
+        f"one label per image of {_checks.quote(X_name)} ({len(X)})",
         f"{len(y)} labels",
         verb="hold",
     )

@@ -22,6 +22,7 @@ from ._kinds import accepts_both
 from .convolution import corr2d, corr2d_multi_in, corr2d_multi_in_out_1x1
 from .plotting import format_value
 from .pooling import _pad, pool2d
+from .shapes import conv_output_shape
 
 __all__ = [
     "WindowStep",
@@ -51,7 +52,42 @@ def cell_texts(values: np.ndarray) -> List[List[str]]:
     >>> cell_texts(np.array([[1.0, -0.25], [np.inf, 2 / 3]]))
     [['1', '-0.25'], ['∞', '0.67']]
     """
+    values = _numbers("values", values, 2, floating=False, nonempty=False)
     return [[format_value(v) for v in row] for row in values]
+
+
+def _numbers(
+    name: str,
+    value: np.ndarray,
+    ndim: int,
+    floating: bool = True,
+    nonempty: bool = True,
+) -> np.ndarray:
+    """Check a NumPy array with ``ndim`` axes: a step's data (floating-point,
+    as the computations give them, so that max pooling pads with -inf) or
+    any real numbers to write in cells (``floating=False``)."""
+    _checks.instance(name, value, np.ndarray, "a NumPy array")
+    if floating:
+        kind, ok = "floating-point numbers", np.issubdtype(value.dtype, np.floating)
+    else:
+        kind = "real numbers"
+        ok = np.issubdtype(value.dtype, np.integer) or np.issubdtype(
+            value.dtype, np.floating
+        )
+    _checks.require(ok, name, f"an array of {kind}", f"dtype {value.dtype}")
+    _checks.require(value.ndim == ndim, name, f"{ndim}-D", f"shape {value.shape}")
+    if nonempty:
+        _checks.require(value.size > 0, name, "non-empty", f"shape {value.shape}")
+    return value
+
+
+def _output_shape(name: str, Y: np.ndarray, expected: Tuple[int, ...]) -> None:
+    _checks.require(
+        tuple(Y.shape) == tuple(expected),
+        name,
+        f"of shape {tuple(expected)}",
+        f"shape {tuple(Y.shape)}",
+    )
 
 
 @dataclass(frozen=True)
@@ -60,7 +96,10 @@ class WindowStep:
 
     ``operation`` is ``"corr2d"``, ``"max"`` or ``"avg"``; ``padding`` counts
     the rows and columns of zeros added on *each* side (as Gluon does);
-    ``index`` is the output cell ``(i, j)`` the window produces.
+    ``index`` is the output cell ``(i, j)`` the window produces. The fields
+    are checked against each other when a step is made: a kernel of
+    ``window_shape`` for ``"corr2d"`` (none for pooling), an output ``Y`` of
+    the shape the window's positions give, an ``index`` inside it.
     """
 
     operation: str
@@ -71,6 +110,41 @@ class WindowStep:
     stride: Tuple[int, int]
     Y: np.ndarray
     index: Tuple[int, int]
+
+    def __post_init__(self) -> None:
+        _checks.one_of("operation", self.operation, ("corr2d", "max", "avg"))
+        X = _numbers("X", self.X, 2)
+        window = _checks.pair("window_shape", self.window_shape)
+        padding = _checks.pair("padding", self.padding, minimum=0)
+        stride = _checks.pair("stride", self.stride)
+        if self.operation == "corr2d":
+            K = _numbers("K", self.K, 2)
+            _checks.require(
+                K.shape == window,
+                "K",
+                f"of shape `window_shape` {window}",
+                f"shape {K.shape}",
+            )
+        else:
+            _checks.require(
+                self.K is None,
+                "K",
+                "None for pooling (a pooling window has no weights)",
+                _checks.describe(self.K),
+            )
+            # MXNet's rule: a window of padding alone would have no maximum.
+            _checks.smaller("padding", padding, "window_shape", window)
+        padded = (X.shape[0] + 2 * padding[0], X.shape[1] + 2 * padding[1])
+        _checks.element_limit("padding", padded, "the padded input")
+        _checks.fits("window_shape", window, "the padded input", padded)
+        Y = _numbers("Y", self.Y, 2)
+        _output_shape("Y", Y, conv_output_shape(X.shape, window, padding, stride))
+        index = _check_index(self.index, Y.shape)
+        for name, value in zip(
+            ("window_shape", "padding", "stride", "index"),
+            (window, padding, stride, index),
+        ):
+            object.__setattr__(self, name, value)
 
     @property
     def padded(self) -> np.ndarray:
@@ -142,11 +216,13 @@ class WindowStep:
 
 def _check_index(index: Tuple[int, int], shape: Tuple[int, ...]) -> Tuple[int, int]:
     i, j = _checks.pair("index", index, minimum=0)
-    if i >= shape[-2] or j >= shape[-1]:
-        raise ValueError(
-            f"`index` must lie inside the output of shape {tuple(shape)}, "
-            f"got {tuple(index)}"
-        )
+    _checks.require(
+        i < shape[-2] and j < shape[-1],
+        "index",
+        f"inside the output of shape {tuple(shape)}",
+        str((i, j)),
+        verb="lie",
+    )
     return i, j
 
 
@@ -260,6 +336,29 @@ class MultiInStep:
     Y: np.ndarray
     index: Tuple[int, int]
 
+    def __post_init__(self) -> None:
+        channels = _checks.sequence_of(
+            "channels", self.channels, WindowStep, "WindowStep"
+        )
+        first = channels[0]
+        for c, step in enumerate(channels):
+            _checks.require(
+                step.operation == "corr2d"
+                and step.Y.shape == first.Y.shape
+                and step.index == first.index,
+                f"channels[{c}]",
+                f"a corr2d step at {first.index} of an output of shape {first.Y.shape}",
+                f"a {step.operation} step at {step.index} of shape {step.Y.shape}",
+            )
+        Y = _numbers("Y", self.Y, 2)
+        _output_shape("Y", Y, first.Y.shape)
+        index = _check_index(self.index, Y.shape)
+        _checks.require(
+            index == first.index, "index", f"the channels' {first.index}", str(index)
+        )
+        object.__setattr__(self, "channels", channels)
+        object.__setattr__(self, "index", index)
+
     @property
     def value(self) -> float:
         return float(self.Y[self.index])
@@ -303,6 +402,14 @@ class Conv1x1Step:
     K: np.ndarray  # (c_o, c_i): the kernel without its 1x1 spatial axes
     Y: np.ndarray  # (c_o, h, w)
     index: Tuple[int, int]
+
+    def __post_init__(self) -> None:
+        X = _numbers("X", self.X, 3)
+        K = _numbers("K", self.K, 2)
+        _checks.channels("K", K.shape[1], 1, "X", X.shape[0])
+        Y = _numbers("Y", self.Y, 3)
+        _output_shape("Y", Y, (K.shape[0], *X.shape[1:]))
+        object.__setattr__(self, "index", _check_index(self.index, Y.shape))
 
     @property
     def pixel_in(self) -> np.ndarray:

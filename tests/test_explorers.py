@@ -158,9 +158,9 @@ def test_calculator_rejects_bad_layers_and_follows_gluon():
         [64, 112, 112],
         [64, 56, 56],
     ]
-    with pytest.raises(ValueError, match=r"`layers\[0\]\['k'\]`"):
+    with pytest.raises(ValueError, match=r"`layers`\[0\]\['k'\] must be"):
         calculator.set(layers=[{"type": "conv", "k": 0}])
-    with pytest.raises(ValueError, match=r"`layers\[1\]\['type'\]`"):
+    with pytest.raises(ValueError, match=r"`layers`\[1\]\['type'\] must be"):
         calculator.set(layers=[{"type": "conv"}, {"type": "lstm"}])
     calculator.set(input=[1, 4, 4], layers=[{"type": "dense"}, {"type": "conv"}])
     assert "error" in calculator.check()[1]

@@ -115,7 +115,7 @@ def test_show_heatmaps_wraps_many_panels_into_rows_within_the_width_budget():
 
 
 def test_show_heatmaps_rejects_a_3d_array():
-    with pytest.raises(ValueError, match=r"`arrays\[1\]` must be 2-D"):
+    with pytest.raises(ValueError, match=r"`arrays`\[1\] must be 2-D"):
         d2l.show_heatmaps([nd.ones((2, 2)), nd.ones((1, 2, 2))])
 
 
@@ -158,7 +158,7 @@ def test_show_images_drops_a_single_channel_axis():
 
 @pytest.mark.parametrize("shape", [(4,), (2, 4, 5), (1, 1, 4, 4)])
 def test_show_images_rejects_what_is_not_an_image(shape):
-    with pytest.raises(ValueError, match=r"`images\[0\]` must be \(h, w\)"):
+    with pytest.raises(ValueError, match=r"`images`\[0\] must be \(h, w\)"):
         d2l.show_images([nd.ones(shape)])
 
 
@@ -181,7 +181,7 @@ def test_plot_repeats_one_row_of_x_values_for_every_series():
 
 
 def test_plot_rejects_series_of_different_lengths():
-    with pytest.raises(ValueError, match=r"`Y\[0\]` must be 3 values"):
+    with pytest.raises(ValueError, match=r"`Y`\[0\] must be 3 values"):
         d2l.plot([0, 1, 2], [1, 2])
 
 
@@ -220,10 +220,10 @@ def test_show_heatmaps_rejects_what_is_not_arrays(arrays):
 
 
 def test_show_images_rejects_a_sparse_ndarray():
-    with pytest.raises(ValueError, match=r"`images\[0\]` must be a dense NDArray"):
+    with pytest.raises(ValueError, match=r"`images`\[0\] must be a dense NDArray"):
         d2l.show_images([nd.ones((2, 2)).tostype("csr")])
 
 
 def test_show_images_rejects_an_empty_image():
-    with pytest.raises(ValueError, match=r"`images\[0\]` must be non-empty"):
+    with pytest.raises(ValueError, match=r"`images`\[0\] must be non-empty"):
         d2l.show_images([np.ones((0, 3))])

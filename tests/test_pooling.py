@@ -237,3 +237,63 @@ def test_max_pool_gradient_gives_each_window_to_one_tied_maximum(size):
         Y = d2l.pool2d(X, 2)
     Y.backward()
     assert float(X.grad.sum().asscalar()) == Y.size
+
+
+# --- large inputs, non-square windows, unequal strides --------------------------
+# Each route once, just below and just above pooling._SMALL_WINDOWS: a window
+# (k_h, k_w) with k_h != k_w catches a divisor of k_h * k_h (or k_w * k_w),
+# and strides (1, 2) catch an axis mix-up. Both kinds of array, with
+# npx.set_np() on and off; the reference is nd.Pooling with count_include_pad.
+WINDOW, PADDING, STRIDE, HEIGHT = (2, 3), (1, 1), (1, 2), 80
+
+
+def _window_entries(width):
+    oh, ow = d2l.conv_output_shape((HEIGHT, width), WINDOW, PADDING, STRIDE)
+    return WINDOW[0] * WINDOW[1] * oh * ow
+
+
+def _width_by_route():
+    """The widest input the gathered route takes, and the narrowest beyond it."""
+    width = 1
+    while _window_entries(width + 1) <= pooling._SMALL_WINDOWS:
+        width += 1
+    wider = width + 1
+    while _window_entries(wider) <= pooling._SMALL_WINDOWS:  # pragma: no cover
+        wider += 1
+    return {"gathered": width, "separable": wider}
+
+
+@pytest.mark.parametrize("np_on", [False, True], ids=["nd mode", "np mode"])
+@pytest.mark.parametrize("np_kind", [False, True], ids=["mx.nd", "mx.np"])
+@pytest.mark.parametrize("route", ["gathered", "separable"])
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_large_non_square_pooling_with_unequal_strides_matches_nd_pooling(
+    mode, route, np_kind, np_on, monkeypatch
+):
+    width = _width_by_route()[route]
+    assert (_window_entries(width) <= pooling._SMALL_WINDOWS) == (route == "gathered")
+    assert abs(_window_entries(width) - pooling._SMALL_WINDOWS) < 2_000  # near it
+    gathered = []
+    gather = pooling._pool_windows
+    monkeypatch.setattr(
+        pooling, "_pool_windows", lambda *a: gathered.append(1) or gather(*a)
+    )
+    X = nd.random.uniform(-1, 1, shape=(HEIGHT, width))
+    expected = nd.Pooling(
+        X.reshape((1, 1) + X.shape),
+        kernel=WINDOW,
+        pad=PADDING,
+        stride=STRIDE,
+        pool_type=mode,
+        count_include_pad=True,
+    )[0, 0].asnumpy()
+    if np_on:
+        mx.npx.set_np()
+    try:
+        X_in = X.as_np_ndarray() if np_kind else X
+        Y = d2l.pool2d(X_in, WINDOW, mode, padding=PADDING, stride=STRIDE)
+    finally:
+        mx.npx.reset_np()
+    assert type(Y) is type(X_in)
+    assert bool(gathered) == (route == "gathered")
+    np.testing.assert_allclose(Y.asnumpy(), expected, rtol=1e-5, atol=1e-6)

@@ -152,12 +152,12 @@ def test_receptive_fields_rejects_an_empty_stack():
 
 
 def test_receptive_fields_rejects_a_layer_that_does_not_fit():
-    with pytest.raises(ValueError, match=r"`layers\[1\]` must have a span"):
+    with pytest.raises(ValueError, match=r"`layers`\[1\] must have a span"):
         receptive_fields([Layer(3), Layer(3, dilation=3)], 8)
 
 
 def test_receptive_fields_rejects_something_that_is_not_a_layer():
-    with pytest.raises(ValueError, match=r"`layers\[0\]` must be a Layer, got tuple"):
+    with pytest.raises(ValueError, match=r"`layers`\[0\] must be a Layer, got tuple"):
         receptive_fields([(3, 1)], 8)
 
 

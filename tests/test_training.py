@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import mxnet as mx
 import numpy as np
 import pytest
-from mxnet import gluon, nd
+from mxnet import autograd, gluon, nd
 from mxnet.gluon import nn
 
 import d2l
@@ -196,11 +196,20 @@ def test_bad_data_is_named():
         ValueError, match=r"`data` must be a tuple .* got tuple of length 2"
     ):
         train(data=(X_train, y_train))
-    with pytest.raises(ValueError, match=r"`y_test` must hold one label per image"):
+    # The parts of `data` are named by position and by what they hold.
+    with pytest.raises(
+        ValueError,
+        match=r"`data`\[3\] \(y_test\) must hold one label per image of "
+        r"`data`\[2\] \(X_test\)",
+    ):
         train(data=(X_train, y_train, X_test, y_test[:-1]))
-    with pytest.raises(ValueError, match=r"`X_train` must be an mxnet NDArray"):
+    with pytest.raises(
+        ValueError, match=r"`data`\[0\] \(X_train\) must be an mxnet NDArray"
+    ):
         train(data=(X_train.asnumpy(), y_train, X_test, y_test))
-    with pytest.raises(ValueError, match=r"`X_test` must hold images of X_train"):
+    with pytest.raises(
+        ValueError, match=r"`data`\[2\] \(X_test\) must hold images of X_train"
+    ):
         train(data=(X_train, y_train, X_test[:, :1], y_test))
 
 
@@ -209,3 +218,60 @@ def test_evaluate_accuracy_rejects_mismatched_labels():
     net.initialize()
     with pytest.raises(ValueError, match="`y` must hold one label per image of `X`"):
         d2l.evaluate_accuracy(net, nd.ones((3, 2)), nd.ones(2))
+
+
+# --- the training step, against a loop written out by hand ----------------------
+
+
+def hand_trained(data, num_epochs, lr, batch_size, seed):
+    """SGD written out: the same draws as train_classifier, updates by hand.
+
+    train_classifier seeds MXNet (the initial weights) and a NumPy
+    RandomState of its own (the order of each epoch's minibatches), in that
+    order; each step moves the weights by ``lr`` times the *mean* gradient
+    of its batch, so a short last batch takes a step of the same size.
+    Returns the network and each epoch's mean training loss.
+    """
+    X, y = data[0], data[1]
+    mx.random.seed(seed)
+    order_rng = np.random.RandomState(seed)
+    net = nn.Dense(2, in_units=X.shape[1])
+    net.initialize(mx.init.Xavier(), force_reinit=True)
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    epoch_losses = []
+    for _ in range(num_epochs):
+        order = order_rng.permutation(len(y))
+        total = 0.0
+        for start in range(0, len(y), batch_size):
+            idx = nd.array(order[start : start + batch_size])
+            X_batch, y_batch = X.take(idx), y.take(idx)
+            with autograd.record():
+                batch_loss = loss(net(X_batch), y_batch)
+            batch_loss.backward()
+            for param in net.collect_params().values():
+                param.set_data(param.data() - lr * param.grad() / len(idx))
+            total += float(batch_loss.sum().asscalar())
+        epoch_losses.append(total / len(y))
+    return net, epoch_losses
+
+
+def test_training_steps_match_a_hand_written_loop_with_a_short_last_batch():
+    # 10 points in batches of 4: every epoch ends with a batch of 2, whose
+    # step must use that batch's mean gradient (trainer.step(len(idx))), not
+    # a sum divided by the full batch size.
+    X_train, y_train, _, _ = data = blobs(20)
+    assert len(y_train) % 4 == 2
+    settings = dict(num_epochs=3, lr=0.5, batch_size=4, seed=7)
+    net = nn.Dense(2, in_units=2)
+    history = d2l.train_classifier(net, data, **settings, plot=False, verbose=False)
+    expected_net, expected_losses = hand_trained(data, **settings)
+    np.testing.assert_allclose(
+        net.weight.data().asnumpy(), expected_net.weight.data().asnumpy(), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        net.bias.data().asnumpy(),
+        expected_net.bias.data().asnumpy(),
+        rtol=1e-5,
+        atol=1e-7,
+    )
+    np.testing.assert_allclose(history.train_loss, expected_losses, rtol=1e-5)

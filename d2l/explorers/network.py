@@ -17,6 +17,7 @@ from mxnet import gluon, nd
 from .. import _checks
 from .._kinds import for_gluon
 from ._base import Explorer, State
+from .sliding import _preset_names
 
 __all__ = ["NETWORK_PRESETS", "NetworkCalculator", "gluon_rows"]
 
@@ -172,7 +173,7 @@ class NetworkCalculator(Explorer):
     def __init__(
         self, preset: str = "LeNet-5", presets: Sequence[str] | None = None
     ) -> None:
-        names = list(NETWORK_PRESETS) if presets is None else list(presets)
+        names = list(NETWORK_PRESETS) if presets is None else _preset_names(presets)
         for name in names:
             _checks.one_of("presets", name, list(NETWORK_PRESETS))
         _checks.one_of("preset", preset, list(NETWORK_PRESETS))

@@ -19,6 +19,7 @@ from PIL import Image
 
 from .. import _checks
 from ._base import Explorer, State
+from .sliding import _matrix
 
 __all__ = ["KERNEL_PRESETS", "PhotoFilter", "load_photo", "png_data_url"]
 
@@ -49,10 +50,11 @@ def load_photo(step: int = 4, ctx: mx.Context | None = None) -> nd.NDArray:
     _checks.require(
         _checks.is_int(step) and step >= 1, "step", "a positive int", repr(step)
     )
+    ctx = mx.cpu() if ctx is None else _checks.context("ctx", ctx)
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         rgb = plt.imread(f, format="jpg")
     grey = rgb.mean(axis=2)[::step, ::step] / 255
-    return nd.array(grey, ctx=ctx or mx.cpu())
+    return nd.array(grey, ctx=ctx)
 
 
 def png_data_url(pixels: np.ndarray) -> str:
@@ -104,6 +106,12 @@ class PhotoFilter(Explorer):
         grey = load_photo(step).asnumpy()
         self.photo = np.round(grey * 255).astype(np.uint8)
         h, w = self.photo.shape
+        _checks.require(
+            min(h, w) >= 3,
+            "step",
+            "small enough to keep 3x3 pixels for the 3x3 kernel",
+            f"{step} (a {h}x{w} photo)",
+        )
         state = {
             "photo": png_data_url(self.photo),
             "size": [h, w],
@@ -125,14 +133,14 @@ class PhotoFilter(Explorer):
 
     def _checked(self, state: State) -> State:
         state = dict(state)
-        K = np.asarray(state["K"], dtype=float)
+        K = _matrix("K", state["K"], 3)
         _checks.require(
-            K.shape == (3, 3) and bool(np.isfinite(K).all()),
+            (len(K), len(K[0])) == (3, 3),
             "K",
             "a 3x3 grid of finite numbers",
             repr(state["K"])[:60],
         )
-        state["K"] = K.tolist()
+        state["K"] = K
         h, w = state["size"]
         r, c = _checks.pair("probe", state["probe"], minimum=0)
         _checks.require(

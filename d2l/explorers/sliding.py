@@ -127,6 +127,11 @@ def _bounded_pair(name: str, value: Any, low: int, high: int) -> List[int]:
     return list(pair)
 
 
+def _preset_names(presets: Any) -> List[str]:
+    """Check the ``presets`` argument of an explorer: a list of preset names."""
+    return _checks.sequence_of("presets", presets, str, "preset name")
+
+
 def _plain(v: float):
     """A float as the page shows it: an int when whole, else 3 decimals."""
     v = float(v)
@@ -140,7 +145,7 @@ class _Playground(Explorer):
     OFFERED: list = []  # the presets offered by default
 
     def __init__(self, preset: str, presets: Sequence[str] | None = None) -> None:
-        names = list(self.OFFERED) if presets is None else list(presets)
+        names = list(self.OFFERED) if presets is None else _preset_names(presets)
         if presets is None and preset not in names:
             names.append(preset)
         for name in names:
