@@ -554,3 +554,84 @@ def test_photo_both_ways(lab):
     # The kernel's check compares the page's summary with MXNet's.
     assert _python(lab, "print(json.dumps(photo.check()))") == expected
     assert close_to(shown_stats(root), expected)
+
+
+# The LeNet explorer, in a cell added at the end as a reader would add it: the
+# network is section 6's (the book's file), sent to the page by the kernel.
+LENET_CELL = "lenet_view = explorers.LeNetExplorer(digit=3)\nlenet_view"
+ADD_AND_RUN = """async (code) => {
+    const app = window.jupyterapp;
+    const notebook = app.shell.currentWidget.content;
+    notebook.activeCellIndex = notebook.widgets.length - 1;
+    await app.commands.execute("notebook:insert-cell-below");
+    notebook.activeCell.model.sharedModel.setSource(code);
+    await app.commands.execute("notebook:run-cell");
+}"""
+PREDICTION = "print(json.dumps(lenet_view.state))"
+
+
+def test_lenet_explorer_runs_live_and_python_reads_its_prediction(lab):
+    lab.evaluate(ADD_AND_RUN, LENET_CELL)
+    root = lab.locator("[data-explorer=lenet][data-ready=true]")
+    root.wait_for(timeout=CELL_TIMEOUT * 1000)
+    cell = lab.locator(".jp-Cell").filter(has=root)
+    assert cell.locator(".d2l-explorer-static").count() == 0, "not the live widget"
+    # Picked in the page: Python reads the page's prediction, and the kernel's
+    # check() holds it to MXNet's forward pass there.
+    root.get_by_label("Test digit").select_option("12")
+    state = _python_until(
+        lab, PREDICTION, lambda s: s["digit"] == 12 and s["prediction"] is not None
+    )
+    reference = explorers.LeNetExplorer(digit=12).check()
+    assert state["prediction"]["label"] == reference["label"]
+    assert _python(lab, "print(json.dumps(lenet_view.check()))") == reference
+    shown = root.locator(".lx-verdict").first.inner_text()
+    assert f"as a {reference['label']}," in shown, shown
+    # Drawn on the pad with the mouse: the drawing reaches Python.
+    root.get_by_role("button", name="Clear the pad").click()
+    box = root.locator("canvas.lx-pad").bounding_box()
+    lab.mouse.move(box["x"] + 0.5 * box["width"], box["y"] + 0.2 * box["height"])
+    lab.mouse.down()
+    lab.mouse.move(
+        box["x"] + 0.5 * box["width"], box["y"] + 0.8 * box["height"], steps=12
+    )
+    lab.mouse.up()
+    state = _python_until(
+        lab,
+        PREDICTION,
+        lambda s: (
+            s["pixels"] is not None
+            and max(s["pixels"]) == 1
+            and s["prediction"] is not None
+        ),
+    )
+    drawn = explorers.LeNetExplorer()
+    drawn.set(digit=None, pixels=state["pixels"])
+    expected = drawn.check()
+    assert state["prediction"]["label"] == expected["label"]
+    assert _python(lab, "print(json.dumps(lenet_view.check()))") == expected
+    # From Python: another digit, moved two pixels; the page follows.
+    _python(lab, "lenet_view.set(digit=5, pixels=None, shift=[0, 2]); print(1)")
+    verdict = root.locator(".lx-verdict").first
+    text = page_until(verdict.inner_text, lambda t: "test digit 6 " in t)
+    assert "test digit 6 " in text, text
+    moved = root.locator(".lx-controls .lx-note").inner_text()
+    assert moved == "Moved 2 right, 0 down.", moved
+    # The kernel's network, changed: a large bias on class 9 makes every input
+    # a 9, and the page shows it once the network is sent again.
+    _python(
+        lab,
+        "import mxnet as mx\n"
+        "changed = lenet_view.net\n"
+        "last = changed[len(changed) - 1]\n"
+        "last.bias.set_data(last.bias.data() + mx.nd.array([0] * 9 + [100]))\n"
+        "lenet_view.update_network(changed)\nprint(1)",
+    )
+    text = page_until(verdict.inner_text, lambda t: "as a 9," in t)
+    assert "as a 9, with probability 1.00" in text, text
+    state = _python_until(
+        lab,
+        PREDICTION,
+        lambda s: s["prediction"] is not None and s["prediction"]["label"] == 9,
+    )
+    assert state["prediction"]["label"] == 9

@@ -43,6 +43,7 @@ from typing import Any
 
 import book_assets
 import book_explorers
+import book_lazy_explorers
 from docutils import nodes
 from packaging.version import Version
 from pygments.styles import get_style_by_name
@@ -283,6 +284,7 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         if styles:
             body = _thin_code_blocks(body, _plain_classes(tuple(styles)))
         # Last, so that no rewrite above touches the explorers' JavaScript.
+        body = book_lazy_explorers.for_page(body, app, context)  # loaded when near
         context["body"] = book_explorers.inline_explorers(
             body, book_explorers.explorers_folder(app.confdir)
         )

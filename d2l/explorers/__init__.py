@@ -14,6 +14,7 @@ Examples
 """
 
 from ._base import live_frontend
+from .lenet import LeNetExplorer
 from .network import NETWORK_PRESETS, NetworkCalculator
 from .photo import KERNEL_PRESETS, PhotoFilter, load_photo
 from .sliding import (
@@ -27,6 +28,7 @@ __all__ = [
     "CORRELATION_PRESETS",
     "CorrelationPlayground",
     "KERNEL_PRESETS",
+    "LeNetExplorer",
     "NETWORK_PRESETS",
     "NetworkCalculator",
     "POOLING_PRESETS",
