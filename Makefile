@@ -109,13 +109,15 @@ lock: $(BOOK_STAMP)
 	$(BIN)/uv pip compile requirements-book.in --universal --python-version 3.10 \
 		--custom-compile-command "make lock" -o requirements-book.txt
 
-# What the book is built from. Sphinx runs only when one of these, or the
+# What the book is built from (the explorers' modules and the LeNet explorer's
+# network too: the build puts them in the pages). Sphinx runs only when one of these, or the
 # set-up, is newer than the last build that passed: with nothing changed,
 # `make book` does not spend the 7 to 15 s that Jupyter Book takes to start
 # and find that nothing is out of date.
 BOOK_SOURCES := _config.yml _toc.yml $(shell find chapters -type f \
 	! -path '*/.ipynb_checkpoints/*' ! -path '*/__pycache__/*' \
-	! -path 'chapters/_site/slides/*' 2>/dev/null)
+	! -path 'chapters/_site/slides/*' 2>/dev/null) \
+	$(wildcard d2l/explorers/*.js d2l/explorers/weights/*)
 BOOK_BUILT   := _build/.book-built
 
 # PYTHONDONTWRITEBYTECODE (set in many container images) would make every

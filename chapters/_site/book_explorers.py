@@ -64,3 +64,23 @@ def inline_explorers(html: str, folder: Path) -> str:
 def explorers_folder(confdir: str | Path) -> Path:
     """Where the book's sources keep the explorers' modules."""
     return Path(confdir) / "d2l" / "explorers"
+
+
+#: Any stored explorer output, eager or loaded late: the module it names.
+MODULE_NAMED = re.compile(r'data-d2l-explorer="(?P<module>[\w-]+\.js)"')
+
+
+def note_modules(app, doctree) -> None:
+    """Make a page depend on the modules its explorers run (Sphinx ``doctree-read``).
+
+    The page's notebook does not change when a module does, so without this
+    Sphinx would keep the page, and the old code in it, on the next build.
+    """
+    folder = explorers_folder(app.confdir)
+    names = {
+        m.group("module")
+        for node in doctree.findall(lambda n: n.tagname == "raw")
+        for m in MODULE_NAMED.finditer(node.astext())
+    }
+    for name in sorted(names | ({"_static.js"} if names else set())):
+        app.env.note_dependency(str(folder / name))

@@ -333,6 +333,7 @@ def setup(app) -> dict[str, Any]:
     app.connect("build-finished", _bundle_styles, priority=900)
     app.connect("config-inited", _buttons_follow_repository)
     app.connect("doctree-resolved", _lazy_images)
+    app.connect("doctree-read", book_explorers.note_modules)
     # After other extensions (priority 500) have added their scripts.
     app.connect("html-page-context", _page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
