@@ -545,15 +545,18 @@ class LeNetExplorer(Explorer):
         )
         self.name = name
         if net is None:
+            for arg, value in (("digits", digits), ("labels", labels)):
+                _checks.require(
+                    value is None,
+                    arg,
+                    "left out unless `net` is given (the shipped network has its own)",
+                    _checks.describe(value),
+                )
             self.blob = shipped_bytes(name)
         else:
-            _checks.require(
-                digits is not None and labels is not None,
-                "digits",
-                "given with `labels` when `net` is",
-                "None",
-            )
             _checks.instance("net", net, nn.Block, "a Gluon network")
+            for arg, value in (("digits", digits), ("labels", labels)):
+                _checks.require(value is not None, arg, "given when `net` is", "None")
             self.blob = pack(net, digits, labels, title or name)
         self.header, self.floats, self.digits = unpack(self.blob)
         self.net = build_network(self.header, self.floats)
