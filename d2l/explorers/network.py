@@ -53,18 +53,6 @@ NETWORK_PRESETS = {
             dense(10),
         ],
     },
-    # digit_cnn() of "Putting It Together", on the 8x8 digits it trains on.
-    "digit CNN (8x8 digits)": {
-        "input": [1, 8, 8],
-        "layers": [
-            conv(3, 16, p=1),
-            conv(3, 16, p=1),
-            pool("maxpool", 2, 2),
-            conv(3, 32, p=1),
-            pool("maxpool", 2, 2),
-            dense(10),
-        ],
-    },
     "VGG block (two 3x3 convolutions, 2x2 max pooling)": {
         "input": [3, 224, 224],
         "layers": [conv(3, 64, p=1), conv(3, 64, p=1), pool("maxpool", 2, 2)],

@@ -25,29 +25,61 @@
 
   // The largest zoom (to a hundredth) at which the explorer fits its box: zooming
   // reflows it (its controls and grids wrap), so each guess is measured.
-  const fitExplorers = (root) => {
-    root.querySelectorAll(".explorer").forEach((box) => {
-      const inner = box.firstElementChild;
-      if (!inner || box.clientHeight === 0) return;
-      const fits = (zoom) => {
-        inner.style.zoom = String(zoom);
-        const outer = box.getBoundingClientRect();
-        const shown = inner.getBoundingClientRect();
-        const scrolls = [inner, ...inner.querySelectorAll(".grid")].some(
-          (e) => e.scrollWidth > e.clientWidth + 1,
-        );
-        return !scrolls && shown.height <= outer.height + 1 && shown.width <= outer.width + 1;
-      };
-      let low = 0.5;
-      let high = MAX_EXPLORER_ZOOM;
-      if (fits(high)) return;
-      while (high - low > 0.01) {
-        const mid = (low + high) / 2;
-        if (fits(mid)) low = mid;
-        else high = mid;
+  const fitsAt = (box, zoom) => {
+    const inner = box.firstElementChild;
+    inner.style.zoom = String(zoom);
+    const outer = box.getBoundingClientRect();
+    const shown = inner.getBoundingClientRect();
+    const scrolls = [inner, ...inner.querySelectorAll(".grid")].some(
+      (e) => e.scrollWidth > e.clientWidth + 1,
+    );
+    return !scrolls && shown.height <= outer.height + 1 && shown.width <= outer.width + 1;
+  };
+
+  const fitExplorer = (box) => {
+    if (!box.firstElementChild || box.clientHeight === 0) return;
+    let low = 0.5;
+    let high = MAX_EXPLORER_ZOOM;
+    if (fitsAt(box, high)) return;
+    while (high - low > 0.01) {
+      const mid = (low + high) / 2;
+      if (fitsAt(box, mid)) low = mid;
+      else high = mid;
+    }
+    fitsAt(box, low);
+  };
+
+  const fitExplorers = (root) => root.querySelectorAll(".explorer").forEach(fitExplorer);
+
+  // A large explorer (the LeNet explorer) loads when its slide comes near: it
+  // replaces its static stand-in after the slide was fitted, then fills in
+  // once its network has loaded, and its explanation of a unit changes length
+  // as the reader picks units. So an explorer is fitted again when it replaces
+  // its stand-in, and whenever it no longer fits its box; while it fits, its
+  // size stays as it is under the reader's hands.
+  const watchExplorer = (box) => {
+    const host = box.firstElementChild;
+    if (!host) return;
+    let mounted = false;
+    let queued = false;
+    const refit = () => {
+      queued = false;
+      if (box.clientHeight === 0) return;
+      if (mounted) {
+        mounted = false;
+        fitExplorer(box);
+        return;
       }
-      fits(low);
-    });
+      const zoom = host.style.zoom || "1";
+      if (!fitsAt(box, Number(zoom))) fitExplorer(box);
+    };
+    new MutationObserver((records) => {
+      if (records.some((r) => r.target === host && r.type === "childList")) mounted = true;
+      if (!queued) {
+        queued = true;
+        requestAnimationFrame(refit);
+      }
+    }).observe(box, { childList: true, subtree: true, characterData: true });
   };
 
   const fit = (root) => {
@@ -87,6 +119,7 @@
   });
 
   Reveal.on("ready", ({ currentSlide }) => {
+    document.querySelectorAll(".reveal .slides .explorer").forEach(watchExplorer);
     fit(currentSlide);
     // The math font changes the width of lines with math in them.
     document.fonts.ready.then(() => fit(Reveal.getCurrentSlide()));
