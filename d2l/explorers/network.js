@@ -4,22 +4,39 @@
 // height x width, or a vector), its parameter count, its multiply-adds for
 // one example and its receptive field on the input. The page writes its table
 // back into the model's `state.rows`, so Python can compare it with Gluon.
+//
+// A field left empty or out of range keeps what was typed and shows its rule
+// next to it; nothing is computed until every field is valid.
 
 const FIT_RULE = "MXNet refuses a window that does not fit inside the padded input.";
 
+// A light card in a dark page too, like the book's figures: color-scheme keeps
+// the browser's controls light and every control names its colours.
 const STYLE = `
-.d2l-x select { max-width: 15em; }
-.d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%;
+.d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%; color-scheme: light;
   border: 1px solid #c8c8c8; border-radius: 6px; padding: 0.6rem; }
-.d2l-x fieldset { border: 1px solid #c8c8c8; margin: 0 0 0.5rem 0; padding: 0.2rem 0.5rem; }
-.d2l-x legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.2rem; }
-.d2l-x label { margin-right: 0.5rem; white-space: nowrap; display: inline-block; margin-bottom: 0.2rem; }
+.d2l-x fieldset { border: 1px solid #c8c8c8; margin: 0 0 0.5rem 0; padding: 0.2rem 0.5rem; min-width: 0; }
+.d2l-x legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.2rem; color: #1a1a1a; float: none; width: auto;
+  margin: 0; }
+.d2l-x label { margin-right: 0.5rem; white-space: nowrap; display: inline-block; margin-bottom: 0.2rem;
+  color: #1a1a1a; }
 .d2l-x input[type=number] { width: 4.2em; }
-.d2l-x select, .d2l-x input, .d2l-x button { font-size: 0.95rem; color: #1a1a1a; }
+.d2l-x select, .d2l-x input, .d2l-x button { font-size: 0.95rem; color: #1a1a1a; background-color: #fff;
+  border: 1px solid #767676; border-radius: 3px; }
+.d2l-x select { max-width: 15em; }
+.d2l-x button { background-color: #f0f0f0; padding: 0.15rem 0.6rem; }
+.d2l-x input[aria-invalid=true] { background-color: #ffd6d6; border-color: #a00000; }
+.d2l-x .field { display: inline-block; vertical-align: top; }
+.d2l-x .field-error { display: block; white-space: normal; color: #a00000; font-size: 0.85rem; max-width: 14em;
+  margin: -0.1rem 0 0.2rem; }
+.d2l-x .field-error:empty { display: none; }
 .d2l-x .result { margin: 0.2rem 0; }
 .d2l-x .result span { font-weight: 600; }
 .d2l-x .error { color: #a00000; font-weight: 600; }
 .d2l-x :focus-visible { outline: 3px solid #c2185b; outline-offset: 1px; }
+@media (pointer: coarse) {
+  .d2l-x select, .d2l-x input, .d2l-x button { min-height: 44px; }
+}
 `;
 
 const KINDS = { conv: "Convolution", maxpool: "Max pooling", avgpool: "Average pooling", dense: "Dense" };
@@ -94,18 +111,31 @@ function table(input, layers) {
   });
 }
 
-function numberInput(label, value, min, max, onValue, key) {
+let fieldCount = 0;
+const fieldId = () => `d2l-x-field-${Date.now().toString(36)}-${++fieldCount}`;
+
+// A whole-number field (see sliding.js): a valid value is reported as typed,
+// anything else as null with its rule, shown next to the field, which keeps
+// what was typed. `what` names the field in the rule ("Layer 2, kernel").
+function numberInput(label, value, min, max, onReport, key, what = label) {
   const input = make("input", { type: "number", min, max, step: 1, value, "data-key": key });
-  input.addEventListener("input", () => {
-    const v = Number(input.value);
-    if (Number.isInteger(v) && v >= min && v <= max) onValue(v);
-  });
-  input.addEventListener("change", () => {
-    const v = Math.min(max, Math.max(min, Math.round(Number(input.value) || min)));
-    input.value = v;
-    onValue(v);
-  });
-  return make("label", {}, [`${label} `, input]);
+  const error = make("span", { class: "field-error", id: fieldId(), "aria-live": "polite" });
+  input.setAttribute("aria-describedby", error.id);
+  let last = String(value);
+  const check = () => {
+    const text = input.value.trim();
+    const v = Number(text);
+    const ok = text !== "" && Number.isInteger(v) && v >= min && v <= max;
+    const seen = ok ? String(v) : `invalid:${text}`;
+    if (seen === last) return;
+    last = seen;
+    input.setAttribute("aria-invalid", String(!ok));
+    error.textContent = ok ? "" : `${what}: a whole number from ${min} to ${max}.`;
+    onReport(ok ? v : null, error.textContent);
+  };
+  input.addEventListener("input", check);
+  input.addEventListener("change", check);
+  return make("span", { class: "field" }, [make("label", {}, [`${label} `, input]), error]);
 }
 
 function render({ model, el }) {
@@ -125,11 +155,25 @@ function render({ model, el }) {
   el.append(root);
 
   const edited = () => { state.preset = ""; update(); };
+  // Fields that hold no valid value, with their rules.
+  const invalid = new Map();
+  const field = (key, apply) => (v, rule) => {
+    if (v === null) {
+      invalid.set(key, rule);
+      update();
+      return;
+    }
+    invalid.delete(key);
+    apply(v);
+    edited();
+  };
 
   function build(focusKey) {
+    invalid.clear();
     inputBox.replaceChildren(make("legend", { text: "Input (one example)" }),
       ...["channels", "height", "width"].map((label, a) =>
-        numberInput(label, state.input[a], 1, 1024, (v) => { state.input[a] = v; edited(); }, `input-${a}`)));
+        numberInput(label, state.input[a], 1, 1024, field(`input-${a}`, (v) => { state.input[a] = v; }),
+          `input-${a}`, `Input ${label}`)));
     stack.replaceChildren(...state.layers.map((layer, i) => {
       const type = make("select", { "data-key": `type-${i}` }, Object.entries(KINDS).map(([value, text]) =>
         make("option", { value, text })));
@@ -138,7 +182,8 @@ function render({ model, el }) {
       const remove = make("button", { type: "button", text: "Remove", "aria-label": `Remove layer ${i + 1}` });
       remove.addEventListener("click", () => { state.layers.splice(i, 1); state.preset = ""; build(); update(); add.focus(); });
       const inputs = FIELDS[layer.type].map(([key, label, min, max]) =>
-        numberInput(label, layer[key], min, max, (v) => { layer[key] = v; edited(); }, `${key}-${i}`));
+        numberInput(label, layer[key], min, max, field(`${key}-${i}`, (v) => { layer[key] = v; }),
+          `${key}-${i}`, `Layer ${i + 1}, ${label}`));
       return make("fieldset", { "data-layer": i }, [
         make("legend", { text: `Layer ${i + 1}` }),
         make("label", {}, ["kind ", type]), ...inputs, " ", remove,
@@ -150,6 +195,19 @@ function render({ model, el }) {
   }
 
   function update() {
+    presetSelect.value = state.preset || "";
+    if (invalid.size) {
+      // Nothing is computed from a value that is not valid.
+      stack.querySelectorAll(".result").forEach((p) => { p.className = "result"; p.textContent = ""; });
+      total.className = "result total error";
+      total.textContent = `Waiting for valid input. ${[...invalid.values()].join(" ")}`;
+      state.rows = null;
+      written = structuredClone(state);
+      model.set("state", written);
+      model.save_changes();
+      return;
+    }
+    total.className = "result total";
     const rows = table(state.input, state.layers);
     stack.querySelectorAll(".result").forEach((p, i) => {
       const row = rows[i];

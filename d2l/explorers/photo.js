@@ -5,28 +5,50 @@
 // negative values is drawn in a diverging map centred at 0, otherwise in
 // grey; a colour bar gives the scale. The page writes a summary (shape, range,
 // mean, one probed value) into `state.stats` for Python to check.
+//
+// The reader reads one output pixel by pointing at (or tapping) the output, or
+// by typing its row and column; its 3x3 window is outlined on the photo. A
+// row, column or weight that is not valid shows its rule next to it, and
+// nothing is computed until it is.
 
 const MINUS = "\u2212";
 
+// A light card in a dark page too, like the book's figures: color-scheme keeps
+// the browser's controls light and every control and caption names its colours.
 const STYLE = `
-.d2l-x select { max-width: 15em; }
-.d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%;
+.d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%; color-scheme: light;
   border: 1px solid #c8c8c8; border-radius: 6px; padding: 0.6rem; }
-.d2l-x fieldset { display: inline-block; min-width: 0; border: 1px solid #c8c8c8; margin: 0 0.4rem 0.4rem 0;
-  padding: 0.2rem 0.4rem; vertical-align: top; }
-.d2l-x legend { font-weight: 600; font-size: 0.9rem; }
-.d2l-x label { margin-right: 0.4rem; white-space: nowrap; }
-.d2l-x select, .d2l-x input { font-size: 0.95rem; color: #1a1a1a; }
+.d2l-x .controls { display: flex; flex-wrap: wrap; gap: 0.4rem 0.5rem; align-items: flex-start; margin: 0.4rem 0; }
+.d2l-x fieldset { min-width: 0; border: 1px solid #c8c8c8; margin: 0; padding: 0.2rem 0.4rem 0.3rem; }
+.d2l-x legend { font-weight: 600; font-size: 0.9rem; color: #1a1a1a; float: none; width: auto; margin: 0;
+  padding: 0 0.2rem; }
+.d2l-x label { margin-right: 0.4rem; white-space: nowrap; color: #1a1a1a; }
+.d2l-x select, .d2l-x input { font-size: 0.95rem; color: #1a1a1a; background-color: #fff;
+  border: 1px solid #767676; border-radius: 3px; }
+.d2l-x select { max-width: 15em; }
 .d2l-x input[type=number] { width: 4em; }
 .d2l-x td input { width: 3.4em; text-align: center; }
-.d2l-x td input[aria-invalid=true] { background: #ffd6d6; }
+.d2l-x input[aria-invalid=true] { background-color: #ffd6d6; border-color: #a00000; }
+.d2l-x .field { display: inline-block; vertical-align: top; }
+.d2l-x .field-error { display: block; white-space: normal; color: #a00000; font-size: 0.85rem; max-width: 14em; }
+.d2l-x .field-error:empty { display: none; }
 .d2l-x .pics { display: flex; flex-wrap: wrap; gap: 0.6rem; }
 .d2l-x figure { margin: 0; flex: 1 1 150px; max-width: 260px; }
-.d2l-x canvas.pic { width: 100%; height: auto; border: 1px solid #9a9a9a; }
+.d2l-x .frame { position: relative; line-height: 0; }
+.d2l-x canvas.pic { width: 100%; height: auto; border: 1px solid #9a9a9a; box-sizing: border-box; }
+.d2l-x canvas.out { cursor: crosshair; touch-action: none; }
+.d2l-x .mark { position: absolute; pointer-events: none; box-sizing: border-box; min-width: 7px; min-height: 7px;
+  border: 2px solid #ffd400; outline: 1px solid #000; }
 .d2l-x canvas.bar { width: 100%; height: 14px; display: block; }
-.d2l-x .ticks { display: flex; justify-content: space-between; font-size: 0.85rem; }
-.d2l-x figcaption { font-size: 0.9rem; }
+.d2l-x .ticks { display: flex; justify-content: space-between; font-size: 0.85rem; color: #1a1a1a; }
+.d2l-x figcaption { font-size: 0.9rem; color: #1a1a1a; }
+.d2l-x .hint { font-size: 0.85rem; margin: 0.2rem 0 0; }
+.d2l-x .error { color: #a00000; font-weight: 600; }
 .d2l-x :focus-visible { outline: 3px solid #c2185b; outline-offset: 1px; }
+@media (pointer: coarse) {
+  .d2l-x select, .d2l-x input { min-height: 44px; }
+  .d2l-x td input { min-width: 44px; }
+}
 `;
 
 function fmt(value, digits = 3) {
@@ -76,18 +98,55 @@ function paint(canvas, values, h, w, colour) {
   ctx.putImageData(image, 0, 0);
 }
 
+let fieldCount = 0;
+const fieldId = () => `d2l-x-field-${Date.now().toString(36)}-${++fieldCount}`;
+
+// A whole-number field (see sliding.js): a valid value is reported as typed,
+// anything else as null with its rule, shown next to the field, which keeps
+// what was typed.
+function numberInput(label, value, min, max, onReport) {
+  const input = make("input", { type: "number", min, max, step: 1, value });
+  const error = make("span", { class: "field-error", id: fieldId(), "aria-live": "polite" });
+  input.setAttribute("aria-describedby", error.id);
+  let last = String(value);
+  const check = () => {
+    const text = input.value.trim();
+    const v = Number(text);
+    const ok = text !== "" && Number.isInteger(v) && v >= min && v <= max;
+    const seen = ok ? String(v) : `invalid:${text}`;
+    if (seen === last) return;
+    last = seen;
+    input.setAttribute("aria-invalid", String(!ok));
+    error.textContent = ok ? "" : `${label}: a whole number from ${min} to ${max}.`;
+    onReport(ok ? v : null, error.textContent);
+  };
+  input.addEventListener("input", check);
+  input.addEventListener("change", check);
+  // Set from outside (the reader pointed at the output): valid, no report.
+  const show = (v) => {
+    input.value = v;
+    last = String(v);
+    input.setAttribute("aria-invalid", "false");
+    error.textContent = "";
+  };
+  const field = make("span", { class: "field" }, [make("label", {}, [`${label} `, input]), error]);
+  return { field, input, show };
+}
+
 function render({ model, el }) {
   let state = structuredClone(model.get("state"));
   let written = null;
   let pixels = null;
+  let Y = null;
   const [h, w] = state.size;
+  const invalid = new Map();
   const root = make("div", { class: "d2l-x", "data-explorer": "photo" });
   const presetSelect = make("select", {}, [
     make("option", { value: "", text: "(your own)" }),
     ...Object.keys(state.presets).map((name) => make("option", { value: name, text: name })),
   ]);
   const cells = [];
-  const kernel = make("table", { "data-grid": "K" });
+  const kernel = make("table", { "data-grid": "K", role: "presentation" });
   for (let a = 0; a < 3; a++) {
     const row = make("tr");
     for (let b = 0; b < 3; b++) {
@@ -96,52 +155,110 @@ function render({ model, el }) {
         const v = Number(input.value.trim().replace(MINUS, "-"));
         const ok = input.value.trim() !== "" && Number.isFinite(v);
         input.setAttribute("aria-invalid", String(!ok));
-        if (ok) { state.K[a][b] = v; state.preset = ""; update(); }
+        const key = `K[${a}, ${b}]`;
+        if (ok) {
+          invalid.delete(key);
+          state.K[a][b] = v;
+          state.preset = "";
+        } else {
+          invalid.set(key, `K row ${a + 1}, column ${b + 1}: a number.`);
+        }
+        update();
       });
       cells.push(input);
       row.append(make("td", {}, [input]));
     }
     kernel.append(row);
   }
-  const probeInputs = ["row", "column"].map((label, a) => {
-    const input = make("input", { type: "number", min: 0, max: [h, w][a] - 3, step: 1 });
-    input.addEventListener("input", () => {
-      const v = Number(input.value);
-      if (Number.isInteger(v) && v >= 0 && v <= [h, w][a] - 3) { state.probe[a] = v; update(); }
-    });
-    return input;
-  });
+  const probeFields = ["row", "column"].map((label, a) =>
+    numberInput(label, state.probe[a], 0, [h, w][a] - 3, (v, rule) => {
+      if (v === null) {
+        invalid.set(label, rule);
+      } else {
+        invalid.delete(label);
+        state.probe[a] = v;
+      }
+      update();
+    }));
   const photoCanvas = make("canvas", { class: "pic", role: "img", "aria-label": "The grey photograph X" });
-  const outCanvas = make("canvas", { class: "pic", role: "img", "aria-label": "The filtered photograph" });
+  const outCanvas = make("canvas", { class: "pic out", role: "img", "aria-label": "The filtered photograph" });
+  const photoMark = make("div", { class: "mark", "aria-hidden": "true" });
+  const outMark = make("div", { class: "mark", "aria-hidden": "true" });
   const bar = make("canvas", { class: "bar", role: "img", "aria-label": "Colour scale of the filtered photograph" });
   const ticks = make("div", { class: "ticks" });
   const stats = make("p", { class: "stats", "aria-live": "polite" });
   const probeText = make("p", { class: "probe", "aria-live": "polite" });
+  const outFigure = make("figure", {}, [make("div", { class: "frame" }, [outCanvas, outMark]), bar, ticks,
+    make("figcaption", { text: "Y = X \u22c6 K" })]);
   root.append(
     make("style", { text: STYLE }),
     make("label", {}, ["Preset ", presetSelect]),
-    make("div", {}, [
+    make("div", { class: "controls" }, [
       make("fieldset", {}, [make("legend", { text: "Kernel K (3\u00d73)" }), kernel]),
       make("fieldset", {}, [make("legend", { text: "Read one output pixel" }),
-        make("label", {}, ["row ", probeInputs[0]]), make("label", {}, ["column ", probeInputs[1]])]),
+        probeFields[0].field, probeFields[1].field,
+        make("p", { class: "hint", text: "Or point at the output (tap it on a touch screen)." })]),
     ]),
     make("div", { class: "pics" }, [
-      make("figure", {}, [photoCanvas, make("figcaption", { text: "Photo X" })]),
-      make("figure", {}, [outCanvas, bar, ticks, make("figcaption", { text: "Y = X \u22c6 K" })]),
+      make("figure", {}, [make("div", { class: "frame" }, [photoCanvas, photoMark]),
+        make("figcaption", { text: "Photo X (the 3\u00d73 window of the pixel read is outlined)" })]),
+      outFigure,
     ]),
     stats, probeText,
   );
   el.append(root);
 
   function syncControls() {
-    cells.forEach((input, n) => { input.value = fmt(state.K[Math.floor(n / 3)][n % 3], 4); });
-    probeInputs.forEach((input, a) => { input.value = state.probe[a]; });
+    cells.forEach((input, n) => {
+      input.value = fmt(state.K[Math.floor(n / 3)][n % 3], 4);
+      input.setAttribute("aria-invalid", "false");
+    });
+    probeFields.forEach((f, a) => f.show(state.probe[a]));
+    invalid.clear();
     presetSelect.value = state.preset || "";
+  }
+
+  function place(mark, top, left, height, width, rows, cols) {
+    mark.style.top = `${(100 * top) / rows}%`;
+    mark.style.left = `${(100 * left) / cols}%`;
+    mark.style.height = `${(100 * height) / rows}%`;
+    mark.style.width = `${(100 * width) / cols}%`;
+  }
+
+  function write() {
+    written = structuredClone(state);
+    model.set("state", written);
+    model.save_changes();
+  }
+
+  // The probed pixel: its value, and where it and its window are.
+  function readout() {
+    const [r, c] = state.probe;
+    const value = Y[r * (w - 2) + c];
+    probeText.className = "probe";
+    probeText.textContent = `Y[${r}, ${c}] = ${fmt(value)}`;
+    place(outMark, r, c, 1, 1, h - 2, w - 2);
+    place(photoMark, r, c, 3, 3, h, w);
+    photoMark.hidden = outMark.hidden = false;
+    state.stats.probe = value;
   }
 
   function update() {
     if (!pixels) return;
-    const Y = correlate(pixels, h, w, state.K);
+    presetSelect.value = state.preset || "";
+    if (invalid.size) {
+      // Nothing is computed from a value that is not valid.
+      stats.className = "stats error";
+      stats.textContent = `Waiting for valid input. ${[...invalid.values()].join(" ")}`;
+      probeText.textContent = "";
+      photoMark.hidden = outMark.hidden = true;
+      outFigure.style.opacity = "0.35";
+      state.stats = null;
+      write();
+      return;
+    }
+    outFigure.style.opacity = "";
+    Y = correlate(pixels, h, w, state.K);
     let lo = Infinity;
     let hi = -Infinity;
     let sum = 0;
@@ -159,15 +276,30 @@ function render({ model, el }) {
       ticks.replaceChildren(make("span", { text: "0" }), make("span", { text: fmt(top, 2) }));
     }
     const mean = sum / Y.length;
+    stats.className = "stats";
     stats.textContent = `Output ${h - 2}\u00d7${w - 2}, values from ${fmt(lo)} to ${fmt(hi)}, mean ${fmt(mean)}.`;
-    const [r, c] = state.probe;
-    const value = Y[r * (w - 2) + c];
-    probeText.textContent = `Y[${r}, ${c}] = ${fmt(value)}`;
-    state.stats = { shape: [h - 2, w - 2], min: lo, max: hi, mean, probe: value };
-    written = structuredClone(state);
-    model.set("state", written);
-    model.save_changes();
+    state.stats = { shape: [h - 2, w - 2], min: lo, max: hi, mean, probe: null };
+    readout();
+    write();
   }
+
+  // Pointing at the output (a mouse moving over it, a finger or pen on it)
+  // reads the pixel under the pointer.
+  const point = (event) => {
+    if (!Y || invalid.size) return;
+    const box = outCanvas.getBoundingClientRect();
+    const at = (offset, size, count) => Math.min(count - 1, Math.max(0, Math.floor((offset / size) * count)));
+    const r = at(event.clientY - box.top, box.height, h - 2);
+    const c = at(event.clientX - box.left, box.width, w - 2);
+    if (r === state.probe[0] && c === state.probe[1]) return;
+    state.probe = [r, c];
+    probeFields[0].show(r);
+    probeFields[1].show(c);
+    readout();
+    write();
+  };
+  outCanvas.addEventListener("pointermove", point);
+  outCanvas.addEventListener("pointerdown", point);
 
   presetSelect.addEventListener("change", () => {
     if (!presetSelect.value) return;

@@ -4,20 +4,37 @@
 // The model holds one value, `state` (see sliding.py for its fields). The
 // page writes its answer back into it (Y, message), so Python can read what
 // the reader sees and compare it with MXNet.
+//
+// A field the reader leaves empty or out of range is never replaced by a
+// guess: the rule shows next to it, the output waits until every field is
+// valid, and the values typed into a grid survive shrinking and growing it.
 
 const MINUS = "\u2212";
 const FIT_RULE = "MXNet refuses a window that does not fit inside the padded input.";
 
+// The explorer is a light card in a dark page too (like the book's figures):
+// color-scheme keeps the browser's own controls light, and every control
+// names its colours, so a dark theme's dark field backgrounds never meet the
+// card's dark text.
 const STYLE = `
-.d2l-x select { max-width: 15em; }
-.d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%;
+.d2l-x { font-size: 0.95rem; color: #1a1a1a; background: #fff; max-width: 100%; color-scheme: light;
   border: 1px solid #c8c8c8; border-radius: 6px; padding: 0.6rem; }
-.d2l-x fieldset { display: inline-block; min-width: 0; border: 1px solid #c8c8c8; margin: 0 0.3rem 0.4rem 0;
-  padding: 0.2rem 0.4rem; }
-.d2l-x legend { font-weight: 600; font-size: 0.85rem; padding: 0 0.2rem; }
-.d2l-x label { margin-right: 0.4rem; white-space: nowrap; }
-.d2l-x input[type=number] { width: 3.2em; }
-.d2l-x select, .d2l-x input, .d2l-x button { font-size: 0.95rem; color: #1a1a1a; }
+.d2l-x .controls { display: flex; flex-wrap: wrap; gap: 0.4rem 0.5rem; align-items: flex-start; margin-bottom: 0.4rem; }
+.d2l-x fieldset { min-width: 0; border: 1px solid #c8c8c8; margin: 0; padding: 0.2rem 0.4rem 0.3rem; }
+.d2l-x legend { font-weight: 600; font-size: 0.85rem; padding: 0 0.2rem; color: #1a1a1a; float: none;
+  width: auto; margin: 0; }
+.d2l-x label { margin-right: 0.4rem; white-space: nowrap; color: #1a1a1a; }
+.d2l-x input[type=number] { width: 3.4em; }
+.d2l-x select, .d2l-x input, .d2l-x button { font-size: 0.95rem; color: #1a1a1a; background-color: #fff;
+  border: 1px solid #767676; border-radius: 3px; }
+.d2l-x select { max-width: 15em; }
+.d2l-x button { background-color: #f0f0f0; padding: 0.15rem 0.5rem; }
+.d2l-x button:disabled { color: #595959; }
+.d2l-x input[aria-invalid=true] { background-color: #ffd6d6; border-color: #a00000; }
+.d2l-x .field { display: inline-block; vertical-align: top; }
+.d2l-x .field-error { display: block; white-space: normal; color: #a00000; font-size: 0.85rem; max-width: 16em; }
+.d2l-x .field-error:empty { display: none; }
+.d2l-x .hint { font-size: 0.85rem; margin: 0.2rem 0 0; }
 .d2l-x .grids { display: flex; flex-wrap: wrap; gap: 0.8rem; align-items: flex-start; }
 .d2l-x .grid { overflow-x: auto; max-width: 100%; min-width: 0; }
 .d2l-x .grid .title { font-size: 0.9rem; font-weight: 600; margin: 0.2rem 0; }
@@ -29,13 +46,18 @@ const STYLE = `
 .d2l-x td.pad { color: #4d4d4d; background: #ececec; font-style: italic; }
 .d2l-x td.win { background: #ffe08a; box-shadow: inset 0 0 0 2px #8a5a00; }
 .d2l-x td input[aria-invalid=true] { background: #ffd6d6; }
-.d2l-x td button { width: 100%; min-width: 2.6em; height: 2.2em; border: none;
-  background: #eef3ff; cursor: pointer; }
+.d2l-x td button { width: 100%; min-width: 2.6em; height: 2.2em; border: none; border-radius: 0;
+  background: #eef3ff; color: #1a1a1a; cursor: pointer; padding: 0; }
 .d2l-x td button[aria-pressed=true] { background: #1a4fb5; color: #fff; font-weight: 700; }
 .d2l-x :focus-visible { outline: 3px solid #c2185b; outline-offset: 1px; }
 .d2l-x .msg { margin: 0.4rem 0; }
 .d2l-x .error { color: #a00000; font-weight: 600; }
 .d2l-x .arith { font-family: monospace; overflow-wrap: anywhere; }
+@media (pointer: coarse) {
+  .d2l-x select, .d2l-x input, .d2l-x button { min-height: 44px; }
+  .d2l-x td { min-width: 44px; height: 44px; }
+  .d2l-x td input, .d2l-x td button { min-width: 44px; height: 44px; }
+}
 `;
 
 // Numbers as the page prints them: at most three decimals and a true minus.
@@ -61,10 +83,22 @@ function make(tag, attrs = {}, children = []) {
   return node;
 }
 
-function resized(matrix, rows, cols) {
+// A rows x cols matrix read from `kept`, the largest grid the reader has
+// filled: shrinking a grid and growing it again gives back what was typed.
+function resized(kept, rows, cols) {
   return Array.from({ length: rows }, (_, r) =>
-    Array.from({ length: cols }, (_, c) => matrix[r]?.[c] ?? 0),
+    Array.from({ length: cols }, (_, c) => kept[r]?.[c] ?? 0),
   );
+}
+
+// `kept` with `matrix` written over its top-left corner.
+function remember(kept, matrix) {
+  const out = kept.map((row) => [...row]);
+  matrix.forEach((row, r) => {
+    out[r] = out[r] || [];
+    row.forEach((v, c) => { out[r][c] = v; });
+  });
+  return out;
 }
 
 // Sizes along each axis and, when there is no output, MXNet's rule in words.
@@ -150,38 +184,50 @@ function withSubscripts(text) {
   });
 }
 
-// Reports each new value once: typing reports it ("input"), and leaving the
-// field ("change") only clamps a value typed out of range. Reporting the same
-// value again on leaving would redraw the grids under the reader's next click.
-function numberInput(label, value, min, max, onValue) {
+let fieldCount = 0;
+const fieldId = () => `d2l-x-field-${Date.now().toString(36)}-${++fieldCount}`;
+
+// A whole-number field. What the reader types is reported as it is typed and
+// when the field is left: a whole number from min to max as that number, and
+// anything else (empty, a fraction, out of range) as invalid with the rule,
+// which shows next to the field; the field keeps what was typed. Each change
+// is reported once: reporting the same thing again on leaving would redraw
+// the grids under the reader's next click.
+function numberInput(label, value, min, max, onReport) {
   const input = make("input", { type: "number", min, max, step: 1, value });
-  let last = value;
-  const report = (v) => {
-    if (v === last) return;
-    last = v;
-    onValue(v);
+  const error = make("span", { class: "field-error", id: fieldId(), "aria-live": "polite" });
+  input.setAttribute("aria-describedby", error.id);
+  let last = String(value);
+  const check = () => {
+    const text = input.value.trim();
+    const v = Number(text);
+    const ok = text !== "" && Number.isInteger(v) && v >= min && v <= max;
+    const seen = ok ? String(v) : `invalid:${text}`;
+    if (seen === last) return;
+    last = seen;
+    input.setAttribute("aria-invalid", String(!ok));
+    error.textContent = ok ? "" : `${label}: a whole number from ${min} to ${max}.`;
+    onReport(ok ? v : null, error.textContent);
   };
-  input.addEventListener("change", () => {
-    const v = Math.min(max, Math.max(min, Math.round(Number(input.value) || min)));
-    input.value = v;
-    report(v);
-  });
-  input.addEventListener("input", () => {
-    const v = Number(input.value);
-    if (Number.isInteger(v) && v >= min && v <= max) report(v);
-  });
-  return make("label", {}, [`${label} `, input]);
+  input.addEventListener("input", check);
+  input.addEventListener("change", check);
+  return make("span", { class: "field" }, [make("label", {}, [`${label} `, input]), error]);
 }
 
 // Two number inputs (one per axis) for a pair such as padding or stride.
-function pairFieldset(legend, labels, current, min, max, onPair) {
+// onPair gets the new pair, or null and the rule while a field is invalid.
+function pairFieldset(legend, labels, current, min, max, onPair, onInvalid) {
   const inputs = [0, 1].map((a) =>
-    numberInput(labels[a], current()[a], min, max, (v) => {
+    numberInput(`${legend}, ${labels[a]}`, current()[a], min, max, (v, rule) => {
+      onInvalid(`${legend}-${a}`, rule);
+      if (v === null) return;
       const pair = [...current()];
       pair[a] = v;
       onPair(pair);
     }),
   );
+  // The visible label is the axis; the legend names the pair.
+  inputs.forEach((field, a) => { field.querySelector("label").firstChild.textContent = `${labels[a]} `; });
   return make("fieldset", {}, [make("legend", { text: legend }), ...inputs]);
 }
 
@@ -190,13 +236,32 @@ function render({ model, el }) {
   let written = null;
   const lim = state.limits;
   const root = make("div", { class: "d2l-x", "data-explorer": state.kind });
+  // A preset may be shown under a label other than its name (the name a
+  // notebook passes may give the answer away).
   const presetSelect = make("select", {}, [
     make("option", { value: "", text: "(your own)" }),
-    ...Object.keys(state.presets).map((name) => make("option", { value: name, text: name })),
+    ...Object.keys(state.presets).map((name) =>
+      make("option", { value: name, text: state.labels?.[name] ?? name })),
   ]);
   const controls = make("div", { class: "controls" }, [
     make("label", {}, ["Preset ", presetSelect]),
   ]);
+  // Fields and grid cells that hold no valid value, with their rules; the
+  // output waits until there are none. `kept` holds the largest grids the
+  // reader has filled, so that a grid shrunk and grown again keeps its values.
+  const invalid = new Map();
+  let kept = {};
+  const keepGrids = () => {
+    kept = { X: structuredClone(state.X), K: structuredClone(state.K ?? [[0]]) };
+  };
+  const onInvalid = (key, rule) => {
+    if (rule) {
+      invalid.set(key, rule);
+      update(false);
+    } else {
+      invalid.delete(key);
+    }
+  };
   const grids = make("div", { class: "grids" });
   const formula = make("p", { class: "msg formula", "aria-live": "polite" });
   const arith = make("p", { class: "msg arith", "aria-live": "polite" });
@@ -209,6 +274,8 @@ function render({ model, el }) {
   let modeSelect = null;
   function buildControls() {
     controls.querySelectorAll("fieldset, label.mode").forEach((node) => node.remove());
+    invalid.clear();
+    keepGrids();
     const set = (key, value) => { state[key] = value; state.preset = ""; update(); };
     if (state.kind === "pooling") {
       modeSelect = make("select", {}, [
@@ -222,30 +289,35 @@ function render({ model, el }) {
     const pairOf = (key) => () => state[key];
     const sizeOf = (key) => () => [state[key].length, state[key][0].length];
     const resize = (key) => (pair) => {
-      state[key] = resized(state[key], pair[0], pair[1]);
+      kept[key] = remember(kept[key], state[key]);
+      state[key] = resized(kept[key], pair[0], pair[1]);
+      // kept covers the new grid too: a cell typed into it is kept.
+      kept[key] = remember(kept[key], state[key]);
       state.preset = "";
       update();
     };
     const setPair = (key) => (pair) => set(key, pair);
     const rc = ["rows", "columns"];
-    controls.append(pairFieldset("Input size", rc, sizeOf("X"), 1, lim.n, resize("X")));
+    controls.append(pairFieldset("Input size", rc, sizeOf("X"), 1, lim.n, resize("X"), onInvalid));
     if (state.kind === "pooling") {
-      controls.append(pairFieldset("Window", rc, pairOf("window"), 1, lim.k, setPair("window")));
+      controls.append(pairFieldset("Window", rc, pairOf("window"), 1, lim.k, setPair("window"), onInvalid));
     } else {
-      controls.append(pairFieldset("Kernel size", rc, sizeOf("K"), 1, lim.k, resize("K")));
+      controls.append(pairFieldset("Kernel size", rc, sizeOf("K"), 1, lim.k, resize("K"), onInvalid));
     }
     controls.append(pairFieldset("Padding", ["top/bottom", "left/right"], pairOf("padding"), 0,
-      lim.p, setPair("padding")));
+      lim.p, setPair("padding"), onInvalid));
     controls.append(pairFieldset("Stride", ["down", "across"], pairOf("stride"), 1, lim.s,
-      setPair("stride")));
+      setPair("stride"), onInvalid));
     if (state.kind === "correlation") {
       controls.append(pairFieldset("Dilation", ["down", "across"], pairOf("dilation"), 1, lim.d,
-        setPair("dilation")));
+        setPair("dilation"), onInvalid));
     }
   }
 
+  // Every cell's field or button names its row and column, so the grid is
+  // laid out by a table without a table's meaning (no header cells needed).
   function matrixTable(name, M, pad, editable, onEdit) {
-    const table = make("table", { "data-grid": name });
+    const table = make("table", { "data-grid": name, role: "presentation" });
     for (let r = 0; r < M.length; r++) {
       const row = make("tr");
       for (let c = 0; c < M[0].length; c++) {
@@ -262,8 +334,15 @@ function render({ model, el }) {
         input.readOnly = !editable;
         input.addEventListener("input", () => {
           const v = parseNumber(input.value);
-          input.setAttribute("aria-invalid", String(!Number.isFinite(v)));
-          if (Number.isFinite(v)) onEdit(i, j, v);
+          const ok = Number.isFinite(v);
+          input.setAttribute("aria-invalid", String(!ok));
+          const key = `${name}[${i}, ${j}]`;
+          if (ok) {
+            invalid.delete(key);
+            onEdit(i, j, v);
+          } else {
+            onInvalid(key, `${name} row ${i + 1}, column ${j + 1}: a number.`);
+          }
         });
         row.append(make("td", { "data-r": r, "data-c": c }, [input]));
       }
@@ -275,20 +354,21 @@ function render({ model, el }) {
   let layoutKey = "";
   let inputTable = null;
   let outputTable = null;
+  let outputGrid = null;
   function buildGrids(g, Xp) {
     grids.replaceChildren();
     const padLabel = state.padding.some((p) => p > 0) ? " (padded)" : "";
     inputTable = matrixTable("X", Xp, state.padding, true, (i, j, v) => {
-      state.X[i][j] = v; state.preset = ""; update(false);
+      state.X[i][j] = v; kept.X[i][j] = v; state.preset = ""; update(false);
     });
     grids.append(make("div", { class: "grid" }, [make("div", { class: "title", text: `Input X${padLabel}` }), inputTable]));
     if (state.kind === "correlation") {
       const kTable = matrixTable("K", state.K, [0, 0], true, (i, j, v) => {
-        state.K[i][j] = v; state.preset = ""; update(false);
+        state.K[i][j] = v; kept.K[i][j] = v; state.preset = ""; update(false);
       });
       grids.append(make("div", { class: "grid" }, [make("div", { class: "title", text: "Kernel K" }), kTable]));
     }
-    outputTable = make("table", { "data-grid": "Y" });
+    outputTable = make("table", { "data-grid": "Y", role: "presentation" });
     const rows = g.error ? 0 : g.axes[0].out;
     for (let i = 0; i < rows; i++) {
       const row = make("tr");
@@ -309,13 +389,14 @@ function render({ model, el }) {
     }
     const title = state.kind === "correlation" ? "Output Y = X \u22c6 K" : `Output Y (${state.pool_mode === "max" ? "maximum" : "average"})`;
     const note = g.error ? [] : [make("p", { class: "hint", text: "Point at or tab to a cell; arrow keys step." })];
-    grids.append(make("div", { class: "grid", role: "group", "aria-label": "Output Y" },
-      [make("div", { class: "title", text: title }), outputTable, ...note]));
+    outputGrid = make("div", { class: "grid", role: "group", "aria-label": "Output Y" },
+      [make("div", { class: "title", text: title }), outputTable, ...note]);
+    grids.append(outputGrid);
   }
 
   function select(i, j, focus = false) {
     const g = geometry(state);
-    if (g.error) return;
+    if (g.error || invalid.size) return;
     i = Math.min(Math.max(i, 0), g.axes[0].out - 1);
     j = Math.min(Math.max(j, 0), g.axes[1].out - 1);
     if (state.selected[0] === i && state.selected[1] === j && !focus) return;
@@ -326,7 +407,7 @@ function render({ model, el }) {
 
   function step(delta) {
     const g = geometry(state);
-    if (g.error) return;
+    if (g.error || invalid.size) return;
     const count = g.axes[0].out * g.axes[1].out;
     const flat = (state.selected[0] * g.axes[1].out + state.selected[1] + delta + count) % count;
     select(Math.floor(flat / g.axes[1].out), flat % g.axes[1].out);
@@ -340,8 +421,31 @@ function render({ model, el }) {
     update();
   });
 
+  // While a field or cell is invalid, nothing is computed: the output grid is
+  // hidden and the rules are listed where the formula goes.
+  function waiting() {
+    const rules = [...invalid.values()];
+    formula.className = "msg formula error";
+    formula.textContent = `Waiting for valid input. ${rules.join(" ")}`;
+    arith.textContent = "";
+    if (outputGrid) outputGrid.hidden = true;
+    prev.disabled = next.disabled = true;
+    presetSelect.value = state.preset || "";
+    state.Y = null;
+    state.message = formula.textContent;
+    written = structuredClone(state);
+    model.set("state", written);
+    model.save_changes();
+  }
+
   // Recompute everything from `state`, redraw, and write the answer back.
   function update(rebuild = true) {
+    // Rebuilt grids show the state's values: a cell left invalid is gone.
+    if (rebuild) [...invalid.keys()].filter((k) => k.includes("[")).forEach((k) => invalid.delete(k));
+    if (invalid.size) {
+      waiting();
+      return;
+    }
     const g = geometry(state);
     const Xp = paddedInput(state, g);
     const key = JSON.stringify([state.X.length, state.X[0].length, state.padding, state.kind === "correlation" ? [state.K.length, state.K[0].length] : 0, g.axes[0].out, g.axes[1].out, state.pool_mode]);
@@ -349,6 +453,7 @@ function render({ model, el }) {
       layoutKey = key;
       buildGrids(g, Xp);
     }
+    outputGrid.hidden = false;
     presetSelect.value = state.preset || "";
     prev.disabled = next.disabled = Boolean(g.error);
     let Y = null;

@@ -70,6 +70,9 @@ CORRELATION_PRESETS = {
         "K": [[1, 2], [3, 4]],
     },
 }
+# How the page's preset menu shows a preset whose name is not for readers: the
+# worked example's name lists its answers, which the menu would give away.
+PRESET_LABELS = {"19-25-37-43": "worked example (3\u00d73 input, 2\u00d72 kernel)"}
 # What a playground offers unless told otherwise: the single-channel presets.
 _CORRELATION_OFFERED = [n for n in CORRELATION_PRESETS if not n.startswith("two ")]
 
@@ -155,6 +158,7 @@ class _Playground(Explorer):
             "kind": self.kind,
             "limits": LIMITS,
             "presets": {n: {**_DEFAULTS, **self.PRESETS[n]} for n in names},
+            "labels": {n: PRESET_LABELS[n] for n in names if n in PRESET_LABELS},
             "preset": preset,
             "selected": [0, 0],
             **_DEFAULTS,
