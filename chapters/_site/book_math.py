@@ -45,6 +45,13 @@ ENVIRONMENTS = {
     "gathered": (r"\begin{array}{c}", r"\end{array}"),
 }
 PRIMES = set("\u2032\u2033\u2034")
+# Math in running text may break after these, as TeX lets it: relations, then
+# plus, minus and times, when they stand between two operands outside any
+# bracket. A browser cannot break inside a <math> element, so such a formula
+# is written as several, one per piece.
+BREAK_AFTER = set("=≠<>≤≥≈≡∼≃∝→←↦⇒+−×")
+OPENING = set("([{⌊⌈⟨")
+CLOSING = set(")]}⌋⌉⟩")
 CAPITAL_GREEK = set("ΓΔΘΛΞΠΣΥΦΨΩ")
 ROW_GAP = re.compile(r"\\\\\s*\[[^\]]*\]")
 
@@ -119,6 +126,59 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
             slash.set("lspace", "0")
             slash.set("rspace", "0")
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def inline_pieces(markup: str) -> list[str]:
+    """One inline ``<math>`` element cut where a line may break, as TeX would.
+
+    Parameters
+    ----------
+    markup : str
+        An inline ``<math>`` element, as :func:`tex_to_mathml` writes it.
+
+    Returns
+    -------
+    list of str
+        ``<math>`` elements that, side by side, draw the formula: each ends
+        with a relation or a plus, minus or times sign standing between two
+        operands outside brackets (the last one ends the formula). One
+        element when there is no such place.
+
+    Examples
+    --------
+    >>> pieces = inline_pieces(tex_to_mathml("a = b + (c + d)"))
+    >>> [len(ET.fromstring(p)) for p in pieces]  # a =, b +, (c + d)
+    [2, 2, 5]
+    >>> len(inline_pieces(tex_to_mathml("-a")))
+    1
+    """
+    root = ET.fromstring(markup)
+    children = list(root)
+    cuts, depth = [], 0
+    for i, child in enumerate(children):
+        # latex2mathml writes \lfloor and the like as <mi>.
+        text = (child.text or "").strip() if child.tag in ("mo", "mi") else ""
+        if text in OPENING:
+            depth += 1
+        elif text in CLOSING:
+            depth = max(0, depth - 1)
+        elif (
+            child.tag == "mo"
+            and depth == 0
+            and text in BREAK_AFTER
+            and 0 < i < len(children) - 1
+        ):
+            before = children[i - 1]
+            if not (before.tag == "mo" and (before.text or "").strip() in BREAK_AFTER):
+                cuts.append(i + 1)
+    if not cuts:
+        return [markup]
+    pieces = []
+    for start, end in zip([0, *cuts], [*cuts, len(children)]):
+        piece = ET.Element("math", root.attrib)
+        piece.extend(children[start:end])
+        pieces.append(ET.tostring(piece, encoding="unicode", short_empty_elements=True))
+    return pieces
 
 
 def _rewrite_environments(tex: str) -> str:
@@ -228,11 +288,21 @@ def _drop_lone_mrows(root: ET.Element) -> None:
 
 def _visit_inline(self, node: nodes.math) -> None:
     markup = _converted(node, display=False)
-    self.body.append(
-        self.starttag(node, "span", "", CLASS="math notranslate nohighlight")
-        + markup
+    pieces = inline_pieces(markup) if markup.startswith("<math") else [markup]
+    # Each piece in a box of its own, with a line-break opportunity between
+    # them: a formula longer than a phone's line wraps after "=" or "+".
+    boxes = [
+        self.starttag(
+            node if n == 0 else nodes.inline(),
+            "span",
+            "",
+            CLASS="math notranslate nohighlight",
+        )
+        + piece
         + "</span>"
-    )
+        for n, piece in enumerate(pieces)
+    ]
+    self.body.append("<wbr>".join(boxes))
     raise nodes.SkipNode
 
 

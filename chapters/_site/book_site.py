@@ -89,6 +89,54 @@ START_WHEN_NEAR = (
     "}})(document.getElementById(img_id).parentNode, function () {{ {start} }});"
 )
 SHARED_BOX_ID = re.compile(r'id="(exercise|solution)-content"')
+# A cell's printed output: its box's classes and its text.
+TEXT_OUTPUT = re.compile(
+    r'(<div class="output (?:stream|text_plain)[^"]*)(">'
+    r'<div class="highlight"><pre>)(.*?)(</pre>)',
+    re.S,
+)
+# Lines laid out in columns: an array ("[[1 2]", " [3 4]]"), or a run of two
+# spaces after the line's first word (a table's columns, aligned values).
+COLUMNS = re.compile(r"^\s*\[|\S {2,}\S|^\s*<NDArray", re.M)
+# The theme's summary for a collapsed output names itself "Toggle hidden
+# content", which its visible text ("Show code cell output") does not contain
+# (WCAG 2.5.3, label in name): its name comes from that text instead.
+TOGGLE_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
+def mark_printed_outputs(body: str) -> str:
+    """``body`` with each printed output marked as sentences or as columns.
+
+    On a phone (book.css) an output printed as sentences (``output-prose``)
+    wraps its long lines instead of scrolling sideways; one laid out in
+    columns, a table or an array (``output-columns``), keeps its lines and
+    is set small enough for its longest line (``--cols``, in characters) to
+    fit, down to a smallest size, below which it scrolls.
+
+    Examples
+    --------
+    >>> html = ('<div class="output stream x"><div class="highlight"><pre>'
+    ...         'loss 0.5, accuracy 0.9</pre>')
+    >>> "output-prose" in mark_printed_outputs(html)
+    True
+    >>> mark_printed_outputs(html.replace("loss", "a    b"))[:70]
+    '<div class="output stream x output-columns" style="--cols: 24"><div cl'
+    """
+
+    def mark(m: re.Match) -> str:
+        text = html.unescape(re.sub(r"<[^>]+>", "", m.group(3)))
+        if not COLUMNS.search(text):
+            return m.group(1) + " output-prose" + m.group(2) + m.group(3) + m.group(4)
+        widest = max(len(line.expandtabs()) for line in text.splitlines() or [""])
+        return (
+            m.group(1)
+            + f' output-columns" style="--cols: {widest}'
+            + m.group(2)
+            + m.group(3)
+            + m.group(4)
+        )
+
+    return TEXT_OUTPUT.sub(mark, body)
 
 
 def _buttons_follow_repository(app, config) -> None:
@@ -273,6 +321,7 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         body = SHARED_BOX_ID.sub(
             lambda m: f'id="{m.group(1)}-content-{next(counter)}"', body
         )
+        body = mark_printed_outputs(body).replace(TOGGLE_SUMMARY, "<summary>")
         if "new Animation(" in body:
             # Sphinx's own relative URL: right for html and dirhtml builds.
             images_url = context["pathto"]("_images/", 1)
