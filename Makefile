@@ -171,7 +171,17 @@ slides: $(SLIDES_BUILT)
 	@echo "Open $(CURDIR)/$(SLIDES)/index.html"
 
 # Chromium drives the browser test; Debian's package is the one that works here.
-browser:
+# axe-core, which the browser tests put into each page, is pinned from npm
+# (the one axe-playwright-python bundles is older).
+AXE_VERSION := 4.14.1
+AXE_STAMP   := .cache/axe/.installed-$(AXE_VERSION)
+$(AXE_STAMP):
+	rm -rf .cache/axe
+	npm install --silent --prefix .cache/axe --cache .cache/npm --no-audit --no-fund \
+		axe-core@$(AXE_VERSION)
+	@touch $@
+
+browser: $(AXE_STAMP)
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser test"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

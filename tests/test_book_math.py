@@ -100,6 +100,36 @@ def test_blank_lines_between_display_equations_align_them():
     assert root.get("display") == "block" and len(root.findall(".//mtr")) == 2
 
 
+def pieces_text(markup: str) -> list[str]:
+    return ["".join(tree(p).itertext()) for p in book_math.inline_pieces(markup)]
+
+
+def test_inline_math_breaks_after_relations_and_operators_outside_brackets():
+    markup = book_math.tex_to_mathml("a = b + (c + d)")
+    pieces = book_math.inline_pieces(markup)
+    assert pieces_text(markup) == ["a=", "b+", "(c+d)"]
+    # Every piece is inline math of its own, and together they hold every node.
+    assert all(tree(p).get("display") == "inline" for p in pieces)
+    assert sum(len(tree(p)) for p in pieces) == len(tree(markup))
+
+
+def test_floor_brackets_and_subscripts_are_never_cut():
+    tex = r"\lfloor (n-k+2p+s)/s \rfloor = \lfloor (n+2p-k)/s \rfloor + 1"
+    assert pieces_text(book_math.tex_to_mathml(tex)) == [
+        "\u230a(n\u2212k+2p+s)/s\u230b=",
+        "\u230a(n+2p\u2212k)/s\u230b+",
+        "1",
+    ]
+    assert len(book_math.inline_pieces(book_math.tex_to_mathml("x_{i+1}"))) == 1
+
+
+def test_a_sign_that_begins_an_operand_is_not_a_break():
+    # A leading minus, or one right after "=", belongs to what follows it.
+    assert pieces_text(book_math.tex_to_mathml("-a")) == ["\u2212a"]
+    assert pieces_text(book_math.tex_to_mathml("a = -b")) == ["a=", "\u2212b"]
+    assert pieces_text(book_math.tex_to_mathml("a +")) == ["a+"]
+
+
 # --- the built pages -----------------------------------------------------------
 
 DISPLAY_BOX = '<div class="math notranslate nohighlight"'
@@ -128,6 +158,19 @@ def test_built_pages_hold_display_and_inline_math_as_mathml(chapter_pages, page)
     assert text.count('<math display="block"') == boxes, "a display box holds no block"
     assert len(INLINE.findall(text)) >= 10, "inline math is not MathML"
     assert "math-failed" not in text and "\\(" not in text and "$$" not in text
+
+
+def test_long_inline_formulas_are_written_in_pieces_a_line_may_break_between(
+    chapter_pages,
+):
+    # The intro's output-size formula, cut at its "=" and its "+".
+    text = chapter_pages["intro"]
+    joins = re.findall(
+        r'</math></span><wbr><span class="math notranslate nohighlight">'
+        r'<math display="inline"',
+        text,
+    )
+    assert len(joins) >= 2, "no inline formula is written in pieces"
 
 
 def test_no_page_loads_a_script_for_math(chapter_pages):

@@ -6,12 +6,22 @@ other request aborted; each explorer is driven through its own controls for
 many seeded random settings (edge cases and invalid ones included), and the
 numbers the page shows are compared with MXNet's operators, Gluon's layers
 and ``d2l`` computed here. The page must also be axe-core clean, fit a
-390-pixel phone, and work from the keyboard.
+390-pixel phone, work from the keyboard, keep its controls readable when the
+system is in dark mode, and handle a reader's mistakes: a size or a number
+that is not valid keeps what was typed, shows its rule next to the field and
+stops the computation until it is fixed, and a grid shrunk and grown again
+keeps its values. The photo filter reads the pixel under the pointer, refuses
+a row or column outside the output, and its preset menu says when the
+kernel is the reader's own.
+
+Every helper that sets a control throws when it finds none, so a page whose
+controls changed cannot pass by setting nothing.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -19,7 +29,7 @@ from pathlib import Path
 import mxnet as mx
 import numpy as np
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, CHROMIUM_ARGS, run_axe
 from mxnet import nd
 
 import d2l
@@ -93,20 +103,32 @@ def page(tmp_path_factory):
     print(f"\nconfigurations checked in the browser: {CHECKED}")
 
 
-# Set controls as a reader would (value, then input and change events).
+# Set controls as a reader would (value, then input and change events). Each
+# helper throws when it finds nothing to set.
 HELPERS = """
-const fieldset = (root, legend) => [...root.querySelectorAll("fieldset")]
-    .find((f) => f.querySelector("legend").textContent === legend);
+const fieldset = (root, legend) => {
+    const found = [...root.querySelectorAll("fieldset")]
+        .find((f) => f.querySelector("legend").textContent === legend);
+    if (!found) throw new Error(`no fieldset "${legend}"`);
+    return found;
+};
 const put = (input, value) => {
+    if (!input) throw new Error("no field to set");
     input.value = String(value);
     input.dispatchEvent(new Event("input", { bubbles: true }));
     input.dispatchEvent(new Event("change", { bubbles: true }));
 };
-const fill = (root, grid, values) => root
-    .querySelectorAll(`[data-grid=${grid}] input`)
-    .forEach((input, n) => put(input, values.flat()[n]));
+const fill = (root, grid, values) => {
+    const inputs = root.querySelectorAll(`[data-grid=${grid}] input`);
+    if (inputs.length !== values.flat().length) {
+        const want = values.flat().length;
+        throw new Error(`grid ${grid}: ${inputs.length} fields for ${want} values`);
+    }
+    inputs.forEach((input, n) => put(input, values.flat()[n]));
+};
 const pair = (root, legend, values) => {
     const inputs = fieldset(root, legend).querySelectorAll("input");
+    if (inputs.length !== 2) throw new Error(`"${legend}" has ${inputs.length} fields`);
     put(inputs[0], values[0]);
     put(inputs[1], values[1]);
 };
@@ -355,8 +377,9 @@ DRIVE_NETWORK = (
     }
     const add = [...root.querySelectorAll("button")]
         .find((b) => b.textContent === "Add a layer");
-    pair(root, "Input (one example)", c.input);  // channels, height ...
-    put(fieldset(root, "Input (one example)").querySelectorAll("input")[2], c.input[2]);
+    const sizes = fieldset(root, "Input (one example)").querySelectorAll("input");
+    if (sizes.length !== 3) throw new Error(`the input has ${sizes.length} fields`);
+    c.input.forEach((v, a) => put(sizes[a], v));  // channels, height, width
     c.layers.forEach((layer, i) => {
         add.click();
         const select = root.querySelector(`[data-key="type-${i}"]`);
@@ -466,10 +489,13 @@ def test_photo_filter_matches_mxnet(page):
 
 
 def test_page_is_axe_clean_and_fits_a_phone(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    results = run_axe(page, tags=None)  # every rule, best practices included
+    assert len(results["passes"]) > 0
+    found = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+    ]
+    assert not found, found
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
 
 
@@ -481,3 +507,311 @@ def test_each_explorer_adds_at_most_100_kb():
         explorers.PhotoFilter(),
     ):
         assert len(obj.page_html().encode()) <= 100 * 1024, type(obj).__name__
+
+
+# --- A reader's mistakes ---------------------------------------------------------
+
+# The correlation playground's state as the reader sees it: the sizes' fields
+# (value, invalid flag, rule shown next to it), the grids, whether the output
+# is shown, and the message where the formula goes.
+SLIDING_VIEW = """([root]) => {
+    const field = (legend, n) => {
+        const fs = [...root.querySelectorAll("fieldset")]
+            .find((f) => f.querySelector("legend").textContent === legend);
+        const input = fs.querySelectorAll("input")[n];
+        const rule = document.getElementById(input.getAttribute("aria-describedby"));
+        return [input.value, input.getAttribute("aria-invalid"), rule.textContent,
+                rule.offsetParent !== null];
+    };
+    // Values as numbers read them: the page writes a true minus sign.
+    const grid = (name) => [...root.querySelectorAll(`[data-grid=${name}] tr`)]
+        .map((tr) => [...tr.querySelectorAll("input")]
+            .map((i) => i.value.replace("\u2212", "-")))
+        .filter((r) => r.length);
+    const out = root.querySelector("[data-grid=Y]").closest(".grid");
+    return {
+        rows: field("Input size", 0), kernelRows: field("Kernel size", 0),
+        X: grid("X"), K: grid("K"),
+        shown: !out.hidden && out.offsetParent !== null,
+        Y: [...root.querySelectorAll("[data-grid=Y] tr")]
+            .map((tr) => [...tr.querySelectorAll("button")].map((b) => b.textContent)),
+        message: root.querySelector(".formula").textContent,
+        arith: root.querySelector(".arith").textContent,
+    };
+}"""
+
+
+def drive(page, kind, script, *args):
+    root = page.locator(f"[data-explorer={kind}]").element_handle()
+    return page.evaluate(
+        "([root, args]) => {" + HELPERS + script + "}", [root, list(args)]
+    )
+
+
+def test_an_invalid_size_keeps_the_readers_values_and_stops_the_output(page):
+    kind = "correlation"
+    view = lambda: drive(page, kind, "return (" + SLIDING_VIEW + ")([root]);")  # noqa: E731
+    drive(
+        page,
+        kind,
+        """const select = root.querySelector("select");
+        select.value = "19-25-37-43";
+        select.dispatchEvent(new Event("change"));
+        put(root.querySelectorAll("[data-grid=X] input")[4], 10);
+        put(root.querySelectorAll("[data-grid=K] input")[0], -1);""",
+    )
+    before = view()
+    assert before["X"] == [["0", "1", "2"], ["3", "10", "5"], ["6", "7", "8"]]
+    assert before["K"] == [["-1", "1"], ["2", "3"]]
+    expected = d2l.corr2d(
+        nd.array([[0, 1, 2], [3, 10, 5], [6, 7, 8]]), nd.array([[-1, 1], [2, 3]])
+    ).asnumpy()
+    shown = np.array([[number(v) for v in row] for row in before["Y"]])
+    assert before["shown"] and shown.shape == (2, 2), before
+    np.testing.assert_allclose(shown, expected, atol=1e-3)
+    for typed in ["", "-3", "9", "2.5"]:
+        drive(
+            page,
+            kind,
+            "put(fieldset(root, 'Input size').querySelectorAll('input')[0], args[0]);",
+            typed,
+        )
+        now = view()
+        assert now["rows"][:2] == [typed, "true"], (typed, now["rows"])
+        assert "a whole number from 1 to 8" in now["rows"][2] and now["rows"][3], now[
+            "rows"
+        ]
+        assert now["X"] == before["X"] and now["K"] == before["K"], typed
+        assert not now["shown"] and now["message"].startswith(
+            "Waiting for valid input"
+        ), now
+        assert now["arith"] == ""
+    # Shrink to one row (no window fits: refused in words), then grow back.
+    drive(
+        page, kind, "put(fieldset(root, 'Input size').querySelectorAll('input')[0], 1);"
+    )
+    one = view()
+    assert one["rows"][1] == "false" and not one["rows"][3]
+    assert one["X"] == [["0", "1", "2"]] and one["message"].startswith("No output")
+    drive(
+        page, kind, "put(fieldset(root, 'Input size').querySelectorAll('input')[0], 3);"
+    )
+    back = view()
+    assert back["X"] == before["X"] and back["Y"] == before["Y"] and back["shown"], back
+    # The kernel's size, emptied and set again, keeps the kernel.
+    drive(
+        page,
+        kind,
+        "put(fieldset(root, 'Kernel size').querySelectorAll('input')[0], '');",
+    )
+    assert view()["kernelRows"][1] == "true" and not view()["shown"]
+    drive(
+        page,
+        kind,
+        "put(fieldset(root, 'Kernel size').querySelectorAll('input')[0], 2);",
+    )
+    assert view()["K"] == before["K"] and view()["Y"] == before["Y"]
+    # A grid cell that holds no number also stops the output, until fixed.
+    drive(page, kind, "put(root.querySelectorAll('[data-grid=X] input')[0], 'abc');")
+    cell = view()
+    assert not cell["shown"] and "X row 1, column 1: a number." in cell["message"]
+    drive(page, kind, "put(root.querySelectorAll('[data-grid=X] input')[0], 0);")
+    assert view()["Y"] == before["Y"] and view()["shown"]
+
+
+def test_an_invalid_layer_field_stops_the_calculator_until_fixed(page):
+    kind = "network"
+    state = """const select = root.querySelector("select");
+        if (args[1]) {
+            select.value = "LeNet-5";
+            select.dispatchEvent(new Event("change"));
+        }
+        const input = root.querySelector('[data-key="k-0"]');
+        put(input, args[0]);
+        const rule = document.getElementById(input.getAttribute("aria-describedby"));
+        return [input.value, input.getAttribute("aria-invalid"), rule.textContent,
+                root.querySelector(".total").textContent,
+                root.querySelector("[data-layer] .result").textContent];"""
+    for typed in ["", "0", "12"]:
+        value, invalid, rule, total, row = drive(page, kind, state, typed, True)
+        assert [value, invalid] == [typed, "true"], (typed, value, invalid)
+        assert rule == "Layer 1, kernel: a whole number from 1 to 11.", rule
+        assert total.startswith("Waiting for valid input") and row == "", total
+    # The same field, set right: its rule goes and the table comes back.
+    value, invalid, rule, total, row = drive(page, kind, state, 5, False)
+    assert invalid == "false" and rule == "" and "61,706 parameters" in total, total
+    assert row.startswith("Output 6 \u00d7 28 \u00d7 28"), row
+
+
+PHOTO_VIEW = """const fs = fieldset(root, "Read one output pixel");
+    const inputs = [...fs.querySelectorAll("input")];
+    return {
+        probe: inputs.map((i) => [i.value, i.getAttribute("aria-invalid"),
+            document.getElementById(i.getAttribute("aria-describedby")).textContent]),
+        readout: root.querySelector(".probe").textContent,
+        stats: root.querySelector(".stats").textContent,
+        preset: root.querySelector("select").value,
+        box: (() => {
+            const r = root.querySelector("canvas.out").getBoundingClientRect();
+            return [r.left, r.top, r.width, r.height];
+        })(),
+    };"""
+
+
+def test_photo_filter_reads_the_pixel_under_the_pointer(page):
+    kind = "photo"
+    python_side = explorers.PhotoFilter(step=6)
+    h, w = python_side.state["size"]
+    drive(
+        page,
+        kind,
+        """const select = root.querySelector("select");
+        select.value = "vertical edges";
+        select.dispatchEvent(new Event("change"));""",
+    )
+    page.locator("[data-explorer=photo] canvas.out").scroll_into_view_if_needed()
+    left, top, width, height = drive(page, kind, PHOTO_VIEW)["box"]
+    checked = 0
+    for fx, fy in [(0.1, 0.2), (0.5, 0.5), (0.93, 0.71)]:
+        page.mouse.move(left + fx * width, top + fy * height)
+        seen = drive(page, kind, PHOTO_VIEW)
+        r, c = int(fy * (h - 2)), int(fx * (w - 2))
+        assert [p[0] for p in seen["probe"]] == [str(r), str(c)], (fx, fy, seen)
+        python_side.set(probe=[r, c])
+        value = python_side.check()["probe"]
+        assert seen["readout"].startswith(f"Y[{r}, {c}] = "), seen["readout"]
+        assert number(seen["readout"].split("= ")[1]) == pytest.approx(value, abs=2e-3)
+        checked += 1
+    # A tap (a pointer going down) reads a pixel too.
+    page.mouse.click(left + 0.25 * width, top + 0.25 * height)
+    tapped = drive(page, kind, PHOTO_VIEW)
+    assert [p[0] for p in tapped["probe"]] == [
+        str(int(0.25 * (h - 2))),
+        str(int(0.25 * (w - 2))),
+    ]
+    assert checked == 3
+
+
+def test_photo_filter_refuses_a_pixel_outside_the_output(page):
+    kind = "photo"
+    h = explorers.PhotoFilter(step=6).state["size"][0]
+    row = (
+        "put(fieldset(root, 'Read one output pixel')"
+        ".querySelectorAll('input')[0], args[0]);"
+    )
+    for typed in ["500", "-4", ""]:
+        drive(page, kind, row, typed)
+        seen = drive(page, kind, PHOTO_VIEW)
+        assert seen["probe"][0][:2] == [typed, "true"], seen["probe"]
+        assert seen["probe"][0][2] == f"row: a whole number from 0 to {h - 3}.", seen
+        assert seen["readout"] == "" and seen["stats"].startswith("Waiting"), seen
+    drive(page, kind, row, "7")
+    seen = drive(page, kind, PHOTO_VIEW)
+    assert seen["probe"][0][:2] == ["7", "false"] and seen["readout"].startswith(
+        "Y[7, "
+    )
+
+
+def test_photo_filter_menu_says_when_the_kernel_is_the_readers_own(page):
+    kind = "photo"
+    seen = drive(
+        page,
+        kind,
+        """const select = root.querySelector("select");
+        select.value = "identity";
+        select.dispatchEvent(new Event("change"));
+        const before = select.value;
+        put(root.querySelectorAll("[data-grid=K] input")[4], 2);
+        return [before, select.value,
+                select.options[select.selectedIndex].textContent];""",
+    )
+    assert seen == ["identity", "", "(your own)"], seen
+
+
+# Colours of the explorers' controls and captions with the system in dark mode:
+# [text, background] as computed, for every field, menu, button and caption.
+CONTROL_COLOURS = """() => Array.from(document.querySelectorAll(
+        ".d2l-x input, .d2l-x select, .d2l-x button, .d2l-x figcaption,"
+        + " .d2l-x legend, .d2l-x label"))
+    .filter((e) => e.offsetParent !== null)
+    .map((e) => {
+        let bg = "rgba(0, 0, 0, 0)";
+        for (let n = e; n && bg === "rgba(0, 0, 0, 0)"; n = n.parentElement) {
+            bg = getComputedStyle(n).backgroundColor;
+        }
+        return [e.tagName + " " + (e.textContent || e.value || "").slice(0, 20),
+                getComputedStyle(e).color, bg];
+    })"""
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (float(v) / 255 for v in re.findall(r"[\d.]+", rgb)[:3])
+    lin = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)
+    ]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+# What a dark theme does to a page's form controls and captions (the book's
+# theme gave fields rgb(59, 59, 59), menus rgb(107, 107, 107) and captions a
+# light grey): the explorers must stay readable under it.
+DARK_THEME = """
+:root { color-scheme: dark; }
+input, textarea, button { background-color: rgb(59, 59, 59); }
+select { background-color: rgb(107, 107, 107); }
+figcaption, legend, label { color: rgb(156, 164, 175); }
+"""
+
+
+def test_controls_stay_readable_with_the_system_in_dark_mode(page):
+    page.emulate_media(color_scheme="dark")
+    style = page.add_style_tag(content=DARK_THEME)
+    try:
+        rows = page.evaluate(CONTROL_COLOURS)
+    finally:
+        style.evaluate("(s) => s.remove()")
+        page.emulate_media(color_scheme="light")
+    assert len(rows) >= 40, len(rows)
+    faint = []
+    for what, fg, bg in rows:
+        hi, lo = sorted([_luminance(fg), _luminance(bg)], reverse=True)
+        if (hi + 0.05) / (lo + 0.05) < 4.5:
+            faint.append((what, fg, bg))
+    assert not faint, faint
+
+
+# Every visible control's size, as [what, width, height].
+CONTROL_SIZES = """() => Array.from(document.querySelectorAll(
+        ".d2l-x input, .d2l-x select, .d2l-x button"))
+    .filter((e) => e.offsetParent !== null)
+    .map((e) => {
+        const r = e.getBoundingClientRect();
+        return [e.tagName + " " + (e.getAttribute("aria-label") || e.textContent
+                || e.value || "").slice(0, 30), r.width, r.height];
+    })"""
+
+
+def test_controls_are_large_enough_to_tap_on_a_touch_screen(page):
+    # WCAG 2.5.5's 44 px, on a phone that reports a coarse pointer.
+    context = page.context.browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    try:
+        tab = context.new_page()
+        tab.route(
+            "**/*",
+            lambda r: (
+                r.continue_()
+                if r.request.url.startswith(("file:", "data:"))
+                else r.abort()
+            ),
+        )
+        tab.goto(page.url, wait_until="load")
+        tab.wait_for_selector("[data-explorer=photo][data-ready=true]")
+        assert tab.evaluate("matchMedia('(pointer: coarse)').matches")
+        sizes = tab.evaluate(CONTROL_SIZES)
+        assert len(sizes) >= 40, len(sizes)
+        small = [s for s in sizes if s[1] < 43.5 or s[2] < 43.5]
+        assert not small, small[:10]
+    finally:
+        context.close()

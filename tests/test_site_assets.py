@@ -145,6 +145,50 @@ def test_only_code_sources_are_thinned_not_outputs():
     assert "<pre>x</pre>" in thinned
 
 
+def printed(text: str, kind: str = "stream") -> str:
+    return (
+        f'<div class="output {kind} highlight-myst-ansi notranslate">'
+        f'<div class="highlight"><pre>{text}</pre></div></div>'
+    )
+
+
+def test_printed_sentences_are_marked_to_wrap_on_a_phone():
+    body = book_site.mark_printed_outputs(printed("loss 0.512, train acc 0.81"))
+    assert 'class="output stream highlight-myst-ansi notranslate output-prose"' in body
+    assert "output-columns" not in body and "--cols" not in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[[1. 2.]\n [3. 4.]]",  # an array
+        " kernel padding stride\n      3       1      1",  # a table's columns
+        "&lt;NDArray 2x2 @cpu(0)&gt;",  # escaped as the page holds it
+    ],
+)
+def test_tables_and_arrays_keep_their_columns_and_give_their_width(text):
+    body = book_site.mark_printed_outputs(printed(text, "text_plain"))
+    widest = max(
+        len(line.replace("&lt;", "<").replace("&gt;", ">")) for line in text.split("\n")
+    )
+    assert f'output-columns" style="--cols: {widest}"' in body, body
+    assert "output-prose" not in body
+
+
+def test_only_printed_outputs_are_marked():
+    code = (
+        '<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>'
+        "a    b</pre></div></div>"
+    )
+    html_output = (
+        '<div class="output text_html"><table><tr><td>1</td></tr></table></div>'
+    )
+    assert book_site.mark_printed_outputs(code + html_output) == code + html_output
+    # Each output box is marked on its own.
+    both = book_site.mark_printed_outputs(printed("one sentence") + printed("a    b"))
+    assert both.count("output-prose") == 1 and both.count("output-columns") == 1
+
+
 # --- The built book -----------------------------------------------------------
 
 
@@ -287,3 +331,19 @@ def test_animation_frames_are_files_fetched_when_the_player_starts(built_pages):
             assert (BOOK / name).parent.joinpath(url).resolve().is_file(), url
         assert text.count("new IntersectionObserver(") >= here
     assert players >= 2, "the book's animations were not found"
+
+
+def test_a_cell_that_prints_as_it_goes_shows_one_output_box(built_pages):
+    # A training loop prints one line per epoch: one box, not one per print.
+    cells = [
+        block
+        for text in built_pages.values()
+        for block in text.split('<div class="cell_output')[1:]
+    ]
+    assert len(cells) >= 50, f"found {len(cells)} cell outputs"
+    printed_lines = 0
+    for block in cells:
+        block = block.split('<div class="cell ')[0]
+        assert block.count('<div class="output stream') <= 1, block[:300]
+        printed_lines += block.count("epoch")
+    assert printed_lines >= 5, "no training loop's printed epochs found"
