@@ -27,11 +27,12 @@ CANDIDATES = $(or $(PYTHON),$(foreach v,$(ACCEPTED),python$(v)) python3 python \
 PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
 	sys.exit(v not in "$(ACCEPTED)".split())
 
-.PHONY: help setup lock book slides test unit notebooks lint lint-js outputs bench browser clean download-check
+.PHONY: help setup lock book slides pdf pdf-tools test unit notebooks lint lint-js outputs bench browser clean download-check
 
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML) (sets up only what that needs)"
 	@echo "make slides     build the lecture slides, one deck per section, into $(SLIDES)"
+	@echo "make pdf        build the whole book as one PDF, $(PDF_FILE), and test it"
 	@echo "make setup      set up everything: MXNet, the d2l package, JupyterLab, the test tools"
 	@echo "make test       lint, build the book (warnings are errors) and the slides, unit tests, nbval, browser tests"
 	@echo "make lint       ruff (lint and format) over d2l/, tests/ and, through nbqa, the notebooks"
@@ -186,11 +187,30 @@ browser: $(AXE_STAMP)
 		echo "Installing Debian's chromium for the browser test"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+# The whole book as one PDF (chapters/_site/pdf/build.py): Chromium prints the
+# built HTML, offline; poppler-utils (pdfinfo gives the contents their page
+# numbers; the test reads the PDF with it) and qpdf (which packs the PDF to a
+# third of its size) come from Debian, as Chromium does. About a minute.
+PDF_FILE  := _build/pdf/d2l-conv-book.pdf
+PDF_BUILD := $(BIN)/python chapters/_site/pdf/build.py --html $(BOOK_HTML) --out $(dir $(PDF_FILE))
+
+pdf-tools:
+	@command -v pdftotext >/dev/null 2>&1 && command -v qpdf >/dev/null 2>&1 || { \
+		echo "Installing Debian's poppler-utils and qpdf for the PDF"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			poppler-utils qpdf >/dev/null; }
+
+pdf: $(STAMP) browser pdf-tools $(BOOK_BUILT)
+	$(PDF_BUILD)
+	D2L_BOOK_PDF=$(PDF_FILE) $(BIN)/pytest -q tests/test_print.py -k test_pdf
+	@echo "Open $(CURDIR)/$(PDF_FILE)"
+
+test: $(STAMP) browser pdf-tools
 	$(MAKE) --no-print-directory lint
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
 	$(MAKE) --no-print-directory slides
-	$(BIN)/pytest --nbval
+	$(PDF_BUILD)
+	D2L_BOOK_PDF=$(PDF_FILE) $(BIN)/pytest --nbval
 
 unit: $(STAMP)
 	$(BIN)/pytest tests
