@@ -137,6 +137,23 @@ def test_only_timings_and_rounding_escape_comparison():
     assert "NBVAL_SKIP" not in "".join(p.read_text(encoding="utf-8") for p in NOTEBOOKS)
 
 
+UNCOMPARED_TAG = "nbval-ignore-output"
+UNCOMPARED_NOTE = "(stored, not compared)."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_a_cell_left_uncompared_says_why_in_its_first_line(path):
+    # nbval skips the outputs of a cell tagged nbval-ignore-output (timings,
+    # what a library picks for this processor). The page says which of its
+    # outputs are not checked, so such a cell opens with a comment ending in
+    # UNCOMPARED_NOTE, and a cell whose comment says so carries the tag.
+    for cell in _code_cells(path):
+        first = "".join(cell["source"]).splitlines()[0]
+        says = first.startswith("# ") and first.endswith(UNCOMPARED_NOTE)
+        tagged = UNCOMPARED_TAG in cell.get("metadata", {}).get("tags", [])
+        assert says == tagged, f"{cell.get('id')}: {first!r}, tagged: {tagged}"
+
+
 SECTIONS = [p for p in NOTEBOOKS if p.stem[:2] in {f"{n:02d}" for n in range(1, 11)}]
 FURTHER_READING = re.compile(
     r":::\{admonition\} Further reading\n:class: seealso\n(.*?):::", re.S
