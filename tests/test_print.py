@@ -39,6 +39,7 @@ width in print media no code, table or equation is wider than its box.
 check a PDF newer than the built book and are skipped when there is none.
 """
 
+import functools
 import html
 import os
 import re
@@ -555,6 +556,12 @@ def pdf_body_lines() -> str:
     return body_text("-layout")
 
 
+@functools.cache
+def word_boxes(pdf: Path) -> str:
+    """Every word of the PDF with its box (``pdftotext -bbox``), read once."""
+    return poppler("pdftotext", "-bbox", str(pdf), "-")
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -625,7 +632,7 @@ def test_pdf_contents_and_bookmarks_give_each_section_its_page(pdf_pages):
 
 def test_pdf_text_stays_inside_the_column():
     need_pdf()
-    boxes = poppler("pdftotext", "-bbox", str(PDF), "-")
+    boxes = word_boxes(PDF)
     words = re.findall(
         r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">'
         r"([^<]*)</word>",
@@ -735,7 +742,7 @@ def test_pdf_solutions_follow_all_the_exercises_of_their_section(pdf_pages):
 
 def _fill(pdf: Path) -> list[float]:
     """How far down its column each page's text reaches (0 to 1)."""
-    boxes = poppler("pdftotext", "-bbox", str(pdf), "-")
+    boxes = word_boxes(pdf)
     top, bottom = PDF_BODY
     fill = []
     for page in boxes.split("<page ")[1:]:
