@@ -10,6 +10,8 @@ check. (axe-playwright-python bundles an older axe, 4.12, which misses
 label-in-name failures that 4.14 finds.)
 """
 
+from __future__ import annotations
+
 from pathlib import Path
 
 import pytest
@@ -40,18 +42,25 @@ def axe_source() -> str:
     return source
 
 
-def run_axe(page, tags=WCAG_21_AA) -> dict:
+def run_axe(page, tags=WCAG_21_AA, within: str | None = None) -> dict:
     """axe-core's results for the page as it is now.
 
     ``tags`` chooses the rules (WCAG 2.1 A and AA by default; None runs them
-    all, best practices included). ``preload`` is off: axe would fetch the
-    style sheets again, which ``file://`` refuses.
+    all, best practices included). ``within``, a CSS selector, limits the
+    check to the elements it matches (which must exist). ``preload`` is off:
+    axe would fetch the style sheets again, which ``file://`` refuses.
     """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source())
     options = {"preload": False}
     if tags is not None:
         options["runOnly"] = {"type": "tag", "values": list(tags)}
-    results = page.evaluate("(options) => axe.run(document, options)", options)
+    if within is not None:
+        found = page.locator(within).count()
+        assert found, f"axe: nothing matches {within!r}"
+    results = page.evaluate(
+        "([within, options]) => axe.run(within ?? document, options)",
+        [within, options],
+    )
     assert results["testEngine"]["version"] == AXE_VERSION, results["testEngine"]
     return results

@@ -157,8 +157,10 @@ def test_time_median_waits_for_the_asynchronous_result():
 
     fastest = min(synchronous() for _ in range(3))
     timed = bench.time_median(lambda: nd.dot(A, A), repeats=3)
-    # Without waiting, a call only queues the product: far below `fastest`.
-    assert timed.median >= 0.5 * fastest
+    # Without waiting, a call only queues the product, in microseconds: a
+    # thousandth of `fastest`. A tenth leaves room for a machine whose load
+    # changes between the two measurements (make test runs two halves at once).
+    assert timed.median >= 0.1 * fastest
 
 
 def test_time_median_takes_the_median_not_the_mean():

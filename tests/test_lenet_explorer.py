@@ -51,7 +51,7 @@ from pathlib import Path
 import mxnet as mx
 import numpy as np
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, CHROMIUM_ARGS, WCAG_21_AA, run_axe
 from mxnet.gluon import nn
 
 import d2l
@@ -694,18 +694,11 @@ def test_another_architecture_is_computed_as_mxnet_computes_it(
         v.close()
 
 
-# The tags of tests/test_browser.py; preload off, as file:// refuses re-fetches.
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "preload": False}
-
-
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 390])
 def test_axe_finds_nothing_and_a_phone_needs_no_sideways_scroll(
     browser, book_page, width, dark
 ):
-    from axe_playwright_python.sync_playwright import Axe
-
     v = Visit(browser, book_page.as_uri(), width=width, dark=dark)
     try:
         for n in range(2):
@@ -714,9 +707,9 @@ def test_axe_finds_nothing_and_a_phone_needs_no_sideways_scroll(
                 label="conv 2"
             )  # every box shown
         # The book's WCAG 2.1 A and AA rules, then axe's best practices too.
-        for options in (AXE_OPTIONS, {"preload": False}):
-            run = Axe().run(v.page, options=options)
-            assert run.violations_count == 0, run.generate_report()
+        for tags in (WCAG_21_AA, None):
+            violations = run_axe(v.page, tags)["violations"]
+            assert not violations, violations
         scroll = v.page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, scroll
         for root in v.page.locator("[data-explorer=lenet]").all():
@@ -826,13 +819,9 @@ def test_the_built_sections_load_the_explorer_late(browser, name):
             host.scroll_into_view_if_needed()
             root = v.page.locator("[data-explorer=lenet][data-ready=true]")
             root.wait_for(timeout=20000)
-            from axe_playwright_python.sync_playwright import Axe
-
             # This explorer only: tests/test_browser.py checks whole pages.
-            run = Axe().run(
-                v.page, context="[data-explorer=lenet]", options=AXE_OPTIONS
-            )
-            assert run.violations_count == 0, run.generate_report()
+            violations = run_axe(v.page, within="[data-explorer=lenet]")["violations"]
+            assert not violations, violations
             scroll = v.page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width
         finally:

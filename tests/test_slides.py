@@ -5,8 +5,9 @@ with its notebook.
 slides (``chapters/_site/slides/build.py``; ``make test`` runs it after the
 book's build). Here:
 
-* without a browser: sections 1 to 9 have a deck, every notebook with
-  marks has one and no other does; each deck has a title slide, 12 to 25 slides,
+* without a browser: sections 1 to 9 and the performance appendix have a deck,
+  every notebook with marks has one and no other does; each deck has a title
+  slide, 12 to 25 slides,
   speaker notes on every slide and a closing slide with the exercises and a
   link to the section's page; every code cell, output, figure, animation
   frame and explorer state on a slide is the one stored in the cell it names
@@ -51,8 +52,9 @@ CHAPTERS = ROOT / "chapters"
 sys.path.insert(0, str(ROOT / "chapters" / "_site"))
 import book_slides  # noqa: E402
 
-#: Sections that must have a deck: the core chapter (sections 1 to 6) and
-#: Going further (sections 8 to 10 of the files; the book numbers them 7 to 9).
+#: Sections that must have a deck: the core chapter (sections 1 to 6), Going
+#: further (files 08 to 10; the book numbers them 7 to 9) and the performance
+#: appendix (file 07).
 REQUIRED = [
     "01_from_dense_to_conv",
     "02_conv_for_images",
@@ -60,6 +62,7 @@ REQUIRED = [
     "04_channels",
     "05_pooling",
     "06_putting_it_together",
+    "07_performance",
     "08_conv_gradients",
     "09_conv_family",
     "10_shift_invariance",
