@@ -27,7 +27,7 @@ CANDIDATES = $(or $(PYTHON),$(foreach v,$(ACCEPTED),python$(v)) python3 python \
 PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
 	sys.exit(v not in "$(ACCEPTED)".split())
 
-.PHONY: help setup lock book slides pdf pdf-tools test test-site test-code unit notebooks lint lint-js outputs bench browser clean download-check
+.PHONY: help setup lock book slides pdf pdf-tools test test-built test-browser test-site-other test-code unit notebooks lint lint-js outputs bench browser clean download-check
 
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML) (sets up only what that needs)"
@@ -205,24 +205,33 @@ pdf: $(STAMP) browser pdf-tools $(BOOK_BUILT)
 	D2L_BOOK_PDF=$(PDF_FILE) $(BIN)/pytest -q tests/test_print.py -k test_pdf
 	@echo "Open $(CURDIR)/$(PDF_FILE)"
 
-# The tests that read the built book or the slides; every other test, and
-# nbval over the notebooks, needs no build.
-SITE_TESTS := $(wildcard $(addprefix tests/,test_browser.py test_downloads.py \
+# The tests that read the built book, the slides or the PDF; every other
+# test, and nbval over the notebooks, needs no build. The browser test is
+# half of their time, so it runs beside the others.
+SITE_TESTS    := $(wildcard $(addprefix tests/,test_browser.py test_downloads.py \
 	test_lenet_explorer.py test_print.py test_site_assets.py test_slides.py))
+BROWSER_TESTS := $(filter tests/test_browser.py,$(SITE_TESTS))
+OTHER_SITE_TESTS := $(filter-out $(BROWSER_TESTS),$(SITE_TESTS))
 
-# Two halves side by side, each keeping about one core of two busy (one after
-# the other they took 13 minutes): the build, the slides and the tests that
-# read them; and the unit tests with nbval. Each half's output is printed
-# whole when it ends.
+# One after the other these steps took 13 minutes on 2 cores. The unit tests
+# with nbval keep a core busy from the start; the build, slides and PDF run
+# beside them, then the two groups of site tests, which spend much of their
+# time waiting for Chromium. Each job's output is printed whole when it ends.
 test: $(STAMP) browser
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-site test-code
+	$(MAKE) --no-print-directory -j3 --output-sync=target \
+		test-code test-browser test-site-other
 
-test-site: $(STAMP) browser pdf-tools
+test-built: $(STAMP) browser pdf-tools
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
 	$(MAKE) --no-print-directory slides
 	$(PDF_BUILD)
-	D2L_BOOK_PDF=$(PDF_FILE) $(BIN)/pytest $(SITE_TESTS)
+
+test-browser: test-built
+	$(BIN)/pytest $(BROWSER_TESTS)
+
+test-site-other: test-built
+	D2L_BOOK_PDF=$(PDF_FILE) $(BIN)/pytest $(OTHER_SITE_TESTS)
 
 test-code: $(STAMP)
 	$(BIN)/pytest --nbval $(addprefix --ignore=,$(SITE_TESTS))
