@@ -27,7 +27,7 @@ CANDIDATES = $(or $(PYTHON),$(foreach v,$(ACCEPTED),python$(v)) python3 python \
 PY_VERSION := import sys; v = "%d.%d" % sys.version_info[:2]; print(v); \
 	sys.exit(v not in "$(ACCEPTED)".split())
 
-.PHONY: help setup lock book slides pdf pdf-tools test test-built test-browser test-site-other test-code unit notebooks lint lint-js outputs bench browser clean download-check
+.PHONY: help setup lock book slides pdf pdf-tools test test-built test-browser test-site-other test-unit test-notebooks-training test-notebooks-other unit notebooks lint lint-js outputs bench browser clean download-check
 
 help:
 	@echo "make book       build the HTML book into $(BOOK_HTML) (sets up only what that needs)"
@@ -213,14 +213,20 @@ SITE_TESTS    := $(wildcard $(addprefix tests/,test_browser.py test_downloads.py
 BROWSER_TESTS := $(filter tests/test_browser.py,$(SITE_TESTS))
 OTHER_SITE_TESTS := $(filter-out $(BROWSER_TESTS),$(SITE_TESTS))
 
-# One after the other these steps took 13 minutes on 2 cores. The unit tests
-# with nbval keep a core busy from the start; the build, slides and PDF run
-# beside them, then the two groups of site tests, which spend much of their
-# time waiting for Chromium. Each job's output is printed whole when it ends.
+# Notebooks for nbval in two groups of about equal time: the two that train
+# networks for minutes, and the rest.
+NB_TRAINING := chapters/06_putting_it_together.ipynb chapters/11_running_d2l_code.ipynb
+NB_OTHER    := $(filter-out $(NB_TRAINING),$(wildcard chapters/*.ipynb))
+
+# One after the other these steps took 13 minutes on 2 cores; as five jobs
+# they keep both cores busy until the end. The unit tests and the two groups
+# of notebooks start at once; the build, slides and PDF run beside them, then
+# the browser test and the other site tests, which spend much of their time
+# waiting for Chromium. Each job's output is printed whole when it ends.
 test: $(STAMP) browser
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory -j3 --output-sync=target \
-		test-code test-browser test-site-other
+	$(MAKE) --no-print-directory -j5 --output-sync=target \
+		test-notebooks-training test-notebooks-other test-unit test-browser test-site-other
 
 test-built: $(STAMP) browser pdf-tools
 	$(BIN)/jupyter-book build . --all --warningiserror --keep-going
@@ -233,8 +239,14 @@ test-browser: test-built
 test-site-other: test-built
 	D2L_BOOK_PDF=$(PDF_FILE) $(BIN)/pytest $(OTHER_SITE_TESTS)
 
-test-code: $(STAMP)
-	$(BIN)/pytest --nbval $(addprefix --ignore=,$(SITE_TESTS))
+test-unit: $(STAMP)
+	$(BIN)/pytest tests $(addprefix --ignore=,$(SITE_TESTS))
+
+test-notebooks-training: $(STAMP)
+	$(BIN)/pytest --nbval $(NB_TRAINING)
+
+test-notebooks-other: $(STAMP)
+	$(BIN)/pytest --nbval $(NB_OTHER)
 
 unit: $(STAMP)
 	$(BIN)/pytest tests
