@@ -220,9 +220,10 @@ NB_OTHER    := $(filter-out $(NB_TRAINING),$(wildcard chapters/*.ipynb))
 
 # One after the other these steps took 13 minutes on 2 cores; as five jobs
 # they keep both cores busy until the end. The unit tests and the two groups
-# of notebooks start at once; the build, slides and PDF run beside them, then
-# the browser test and the other site tests, which spend much of their time
-# waiting for Chromium. Each job's output is printed whole when it ends.
+# of notebooks start at once, at a lower priority (nice): the build, slides
+# and PDF, then the browser test and the other site tests, which wait on each
+# other and on Chromium, get a core when they need one, and the rest fill the
+# time between. Each job's output is printed whole when it ends.
 test: $(STAMP) browser
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory -j5 --output-sync=target \
@@ -240,13 +241,13 @@ test-site-other: test-built
 	D2L_BOOK_PDF=$(PDF_FILE) $(BIN)/pytest $(OTHER_SITE_TESTS)
 
 test-unit: $(STAMP)
-	$(BIN)/pytest tests $(addprefix --ignore=,$(SITE_TESTS))
+	nice -n 10 $(BIN)/pytest tests $(addprefix --ignore=,$(SITE_TESTS))
 
 test-notebooks-training: $(STAMP)
-	$(BIN)/pytest --nbval $(NB_TRAINING)
+	nice -n 10 $(BIN)/pytest --nbval $(NB_TRAINING)
 
 test-notebooks-other: $(STAMP)
-	$(BIN)/pytest --nbval $(NB_OTHER)
+	nice -n 10 $(BIN)/pytest --nbval $(NB_OTHER)
 
 unit: $(STAMP)
 	$(BIN)/pytest tests

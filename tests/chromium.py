@@ -12,6 +12,7 @@ label-in-name failures that 4.14 finds.)
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,18 @@ def run_axe(page, tags=WCAG_21_AA, within: str | None = None) -> dict:
     )
     assert results["testEngine"]["version"] == AXE_VERSION, results["testEngine"]
     return results
+
+
+def launched_browser():
+    """Headless Chromium for a test module, closed when the module is done.
+
+    Fails, rather than skips, without Chromium: the browser tests are part of
+    ``make test``.
+    """
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("Chromium is missing: run `make browser` to install it.")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

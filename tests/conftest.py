@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mxnet as mx  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from chromium import launched_browser  # noqa: E402
 
 import d2l  # noqa: E402
 
@@ -28,3 +29,9 @@ def _seeded_and_closed():
     plt.close("all")
     mx.npx.reset_np()
     d2l.style.apply()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module that asks for it."""
+    yield from launched_browser()

@@ -51,7 +51,7 @@ from pathlib import Path
 import mxnet as mx
 import numpy as np
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS, WCAG_21_AA, run_axe
+from chromium import WCAG_21_AA, run_axe
 from mxnet.gluon import nn
 
 import d2l
@@ -318,17 +318,6 @@ def write_page(out: Path, folder: Path, explorers: list, spacer: int = 0) -> Pat
         encoding="utf-8",
     )
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("Chromium is missing: run `make browser` to install it.")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "chapters" / "_site"))
@@ -211,17 +210,6 @@ def test_each_page_links_a_stylesheet_holding_the_print_rules():
 
 
 # --- Chromium's print-media emulation --------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("Chromium is missing: run `make browser` to install it.")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _offline(route):
