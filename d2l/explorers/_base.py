@@ -149,17 +149,24 @@ class Explorer:
             import anywidget
             import traitlets
 
+            extra = self._synced_besides_state()
             cls = type(
                 self.widget_name,
                 (anywidget.AnyWidget,),
                 {
                     "_esm": module_source(self.module),
                     "state": traitlets.Dict().tag(sync=True),
+                    **{name: trait for name, (trait, _) in extra.items()},
                 },
             )
-            self._widget = cls(state=copy.deepcopy(self._state))
+            values = {name: value for name, (_, value) in extra.items()}
+            self._widget = cls(state=copy.deepcopy(self._state), **values)
             self._widget.observe(self._from_page, names="state")
         return self._widget
+
+    def _synced_besides_state(self) -> Dict[str, Any]:
+        """Other traits the widget syncs, as ``{name: (trait, first value)}``."""
+        return {}
 
     def _from_page(self, change: dict) -> None:
         self._state = copy.deepcopy(change["new"])

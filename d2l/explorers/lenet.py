@@ -756,25 +756,11 @@ class LeNetExplorer(Explorer):
             "pick a test digit or move it, and every layer answers.</p>"
         )
 
-    @property
-    def widget(self):
-        """The live anywidget; besides ``state`` it syncs the network's bytes."""
-        if self._widget is None:
-            import anywidget
-            import traitlets
+    def _synced_besides_state(self) -> Dict[str, Any]:
+        """The network's bytes, which the page runs."""
+        import traitlets
 
-            cls = type(
-                self.widget_name,
-                (anywidget.AnyWidget,),
-                {
-                    "_esm": module_source(self.module),
-                    "state": traitlets.Dict().tag(sync=True),
-                    "blob": traitlets.Bytes().tag(sync=True),
-                },
-            )
-            self._widget = cls(state=copy.deepcopy(self._state), blob=self.blob)
-            self._widget.observe(self._from_page, names="state")
-        return self._widget
+        return {"blob": (traitlets.Bytes().tag(sync=True), self.blob)}
 
     def update_network(self, net, digits=None, labels=None) -> None:
         """Show ``net`` (e.g. after more training) instead; the page follows.
