@@ -37,7 +37,7 @@ from d2l import explorers
 from d2l.explorers.network import gluon_rows
 
 MINUS = "\u2212"
-START_TIMEOUT = 300  # seconds for the server to answer (make test runs this at low priority)
+START_TIMEOUT = 300  # seconds for the server to answer, at make test's low priority
 CELL_TIMEOUT = 300  # seconds for the kernel to import d2l and draw every explorer
 SECONDS = {}  # how long each step of starting took, printed at the end
 
