@@ -173,7 +173,7 @@ slides: $(SLIDES_BUILT)
 
 # Chromium drives the browser test; Debian's package is the one that works here.
 # axe-core, which the browser tests put into each page, is pinned from npm
-# (the one axe-playwright-python bundles is older).
+# (the one PyPI packages such as axe-playwright-python bundle is older).
 AXE_VERSION := 4.14.1
 AXE_STAMP   := .cache/axe/.installed-$(AXE_VERSION)
 $(AXE_STAMP):

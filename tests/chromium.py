@@ -6,8 +6,8 @@ that tries to reach it stalls.
 
 axe-core is pinned (``AXE_VERSION``) and installed from npm into
 ``.cache/axe`` by ``make browser``; the tests put it into each page they
-check. (axe-playwright-python bundles an older axe, 4.12, which misses
-label-in-name failures that 4.14 finds.)
+check. (PyPI packages such as axe-playwright-python bundle an older axe,
+4.12, which misses label-in-name failures that 4.14 finds.)
 """
 
 from __future__ import annotations
