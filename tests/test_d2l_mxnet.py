@@ -210,7 +210,9 @@ def test_a_missing_data_set_offline_fails_at_once_saying_where_to_put_it(
     start = time.perf_counter()
     with pytest.raises(d2l.DataUnavailableError) as error:
         d2l.load_data_fashion_mnist(batch_size=256)
-    assert time.perf_counter() - start < 1.0
+    # Milliseconds when nothing waits on a socket; 5 s leaves room for make
+    # test's low priority on a busy machine.
+    assert time.perf_counter() - start < 5.0
     message = str(error.value)
     assert str(tmp_path / "datasets" / "fashion-mnist") in message
     for name in fashion_mnist.FILES[True] + fashion_mnist.FILES[False]:

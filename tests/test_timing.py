@@ -9,19 +9,27 @@ import pytest
 import d2l
 
 
+# The bounds come from the test's own clock around the calls, not from fixed
+# limits: make test runs these at a low priority on a busy machine.
+
+
 def test_timer_stop_returns_the_elapsed_seconds():
+    before = time.perf_counter()
     timer = d2l.Timer()
     time.sleep(0.02)
     elapsed = timer.stop()
-    assert 0.02 <= elapsed < 1.0
+    after = time.perf_counter()
+    assert 0.02 <= elapsed <= after - before
     assert timer.times == [elapsed]
 
 
 def test_timer_start_restarts_the_clock():
     timer = d2l.Timer()
     time.sleep(0.05)
+    before = time.perf_counter()
     timer.start()
-    assert timer.stop() < 0.05
+    elapsed = timer.stop()
+    assert elapsed <= time.perf_counter() - before
 
 
 def test_timer_sum_avg_and_cumsum_summarize_the_recorded_times():
