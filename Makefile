@@ -224,9 +224,13 @@ NB_OTHER    := $(filter-out $(NB_TRAINING),$(wildcard chapters/*.ipynb))
 # and PDF, then the browser test and the other site tests, which wait on each
 # other and on Chromium, get a core when they need one, and the rest fill the
 # time between. Each job's output is printed whole when it ends.
+# MXNet computes on one thread in every job (OMP_NUM_THREADS=1): with five
+# jobs on two cores, a second OpenMP thread spins waiting for a core that is
+# busy elsewhere, which costs CPU and gains nothing. The notebooks' outputs
+# are the same with one thread or more (CI's other runs use the default).
 test: $(STAMP) browser
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory -j5 --output-sync=target \
+	OMP_NUM_THREADS=1 $(MAKE) --no-print-directory -j5 --output-sync=target \
 		test-notebooks-training test-notebooks-other test-unit test-browser test-site-other
 
 test-built: $(STAMP) browser pdf-tools
