@@ -8,7 +8,6 @@ import pytest
 
 import d2l
 
-
 # The bounds come from the test's own clock around the calls, not from fixed
 # limits: make test runs these at a low priority on a busy machine.
 
