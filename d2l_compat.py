@@ -30,6 +30,16 @@ uninstall of either can leave a ``d2l`` folder without its ``__init__.py``.
 Then the book's notebooks would fail with an AttributeError that explains
 nothing, so :func:`shadow_warning` says in one sentence what happened and
 how to fix it.
+
+The finder also keeps scikit-learn out of MXNet's import. ``mxnet.model``
+tries ``from sklearn.base import BaseEstimator`` only to give its legacy
+``FeedForward`` class (deprecated since MXNet 0.11, used nowhere in the book
+or in d2l.ai) a base class, and falls back to ``object`` on ImportError.
+The lock has scikit-learn (mlxtend requires it), and importing it, with the
+pandas it pulls in, took 1.9 of 6.6 CPU seconds of ``import mxnet`` on this
+book's 2-core test machine. So while MXNet's own modules run, ``sklearn``
+reads as absent, unless the program imported it first; afterwards it imports
+as usual.
 """
 
 from __future__ import annotations
@@ -181,6 +191,38 @@ def _check_d2l(path) -> None:
         warnings.warn(message, stacklevel=3)
 
 
+class _WithoutSklearn:
+    """Runs a module with ``sklearn`` absent, through the module's own loader."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        # Afterwards the module names its real loader, as if imported usually.
+        module.__loader__ = module.__spec__.loader = self.loader
+        hide = "sklearn" not in sys.modules
+        if hide:
+            sys.modules["sklearn"] = None  # `import sklearn` raises ImportError
+        try:
+            self.loader.exec_module(module)
+        finally:
+            if hide and "sklearn" in sys.modules and sys.modules["sklearn"] is None:
+                del sys.modules["sklearn"]
+
+
+def _mxnet_spec_without_sklearn(path, target):
+    import importlib.machinery
+
+    spec = importlib.machinery.PathFinder.find_spec("mxnet", path, target)
+    if spec is None or not hasattr(spec.loader, "exec_module"):
+        return None
+    spec.loader = _WithoutSklearn(spec.loader)
+    return spec
+
+
 class _RestoreBeforeMXNet:
     """A ``sys.meta_path`` finder that acts once for ``mxnet``, once for ``d2l``."""
 
@@ -195,8 +237,8 @@ class _RestoreBeforeMXNet:
             uninstall()
         if fullname == "mxnet":
             restore_numpy_names()
-        else:
-            _check_d2l(path)
+            return _mxnet_spec_without_sklearn(path, target)
+        _check_d2l(path)
         return None  # the usual finders import the module itself
 
 

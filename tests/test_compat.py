@@ -136,6 +136,33 @@ def test_start_up_only_installs_the_finder_and_imports_no_numpy():
     assert done.stdout.split() == ["False", "True", "True", "False"]
 
 
+def test_mxnet_imports_without_scikit_learn_which_imports_afterwards():
+    done = _run(
+        "import sys, mxnet\n"
+        "print('sklearn' in sys.modules, mxnet.model.BASE_ESTIMATOR.__name__)\n"
+        "print(type(mxnet.__loader__).__name__, type(mxnet.__spec__.loader).__name__)\n"
+        "from sklearn.base import BaseEstimator\n"
+        "print(BaseEstimator.__module__)"
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [
+        "False",
+        "object",
+        "SourceFileLoader",
+        "SourceFileLoader",
+        "sklearn.base",
+    ]
+
+
+def test_scikit_learn_imported_first_is_what_mxnet_gets():
+    done = _run(
+        "import sklearn.base, mxnet\n"
+        "print(mxnet.model.BASE_ESTIMATOR is sklearn.base.BaseEstimator)"
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True"]
+
+
 @pytest.mark.skipif(NUMPY < (1, 24), reason="this numpy still has the names")
 def test_without_the_finder_mxnet_fails_to_import():
     done = _run(
