@@ -33,13 +33,13 @@ how to fix it.
 
 The finder also keeps scikit-learn out of MXNet's import. ``mxnet.model``
 tries ``from sklearn.base import BaseEstimator`` only to give its legacy
-``FeedForward`` class (deprecated since MXNet 0.11, used nowhere in the book
+``FeedForward`` class (which MXNet marks deprecated, used nowhere in the book
 or in d2l.ai) a base class, and falls back to ``object`` on ImportError.
 The lock has scikit-learn (mlxtend requires it), and importing it, with the
-pandas it pulls in, took 1.9 of 6.6 CPU seconds of ``import mxnet`` on this
-book's 2-core test machine. So while MXNet's own modules run, ``sklearn``
-reads as absent, unless the program imported it first; afterwards it imports
-as usual.
+pandas it pulls in, cost ``import d2l`` 8.4 CPU seconds instead of 6.1 on
+this book's 2-core test machine (fastest of five runs each). So while
+MXNet's own modules run, ``sklearn`` reads as absent, unless the program
+imported it first; afterwards it imports as usual.
 """
 
 from __future__ import annotations
