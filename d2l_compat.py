@@ -38,8 +38,9 @@ or in d2l.ai) a base class, and falls back to ``object`` on ImportError.
 The lock has scikit-learn (mlxtend requires it), and importing it, with the
 pandas it pulls in, cost ``import d2l`` 8.4 CPU seconds instead of 6.1 on
 this book's 2-core test machine (fastest of five runs each). So while
-MXNet's own modules run, ``sklearn`` reads as absent, unless the program
-imported it first; afterwards it imports as usual.
+``mxnet.model`` runs, during ``import mxnet``, ``sklearn`` reads as absent
+(unless the program imported it first); afterwards it imports as usual. A
+thread that imports scikit-learn in that same moment would be refused too.
 """
 
 from __future__ import annotations
@@ -192,10 +193,17 @@ def _check_d2l(path) -> None:
 
 
 class _WithoutSklearn:
-    """Runs a module with ``sklearn`` absent, through the module's own loader."""
+    """Runs one module with ``sklearn`` absent, through the module's own loader.
+
+    Every other loader method is the real loader's, for tools that ask a
+    spec's loader for the source or the file name.
+    """
 
     def __init__(self, loader):
         self.loader = loader
+
+    def __getattr__(self, name):
+        return getattr(self.loader, name)
 
     def create_module(self, spec):
         return self.loader.create_module(spec)
@@ -213,10 +221,10 @@ class _WithoutSklearn:
                 del sys.modules["sklearn"]
 
 
-def _mxnet_spec_without_sklearn(path, target):
+def _spec_without_sklearn(fullname, path, target):
     import importlib.machinery
 
-    spec = importlib.machinery.PathFinder.find_spec("mxnet", path, target)
+    spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
     if spec is None or not hasattr(spec.loader, "exec_module"):
         return None
     spec.loader = _WithoutSklearn(spec.loader)
@@ -224,7 +232,8 @@ def _mxnet_spec_without_sklearn(path, target):
 
 
 class _RestoreBeforeMXNet:
-    """A ``sys.meta_path`` finder that acts once for ``mxnet``, once for ``d2l``."""
+    """A ``sys.meta_path`` finder that acts once for ``mxnet`` (and then for
+    ``mxnet.model``, which MXNet's import runs), once for ``d2l``."""
 
     def __init__(self):
         self.pending = {"mxnet", "d2l"}
@@ -233,12 +242,16 @@ class _RestoreBeforeMXNet:
         if fullname not in self.pending:
             return None
         self.pending.discard(fullname)
+        if fullname == "mxnet" and "sklearn" not in sys.modules:
+            self.pending.add("mxnet.model")
         if not self.pending:
             uninstall()
         if fullname == "mxnet":
             restore_numpy_names()
-            return _mxnet_spec_without_sklearn(path, target)
-        _check_d2l(path)
+        elif fullname == "mxnet.model":
+            return _spec_without_sklearn(fullname, path, target)
+        else:
+            _check_d2l(path)
         return None  # the usual finders import the module itself
 
 

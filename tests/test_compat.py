@@ -8,6 +8,7 @@ interpreters of this very environment, as a reader's script would start.
 from __future__ import annotations
 
 import doctest
+import importlib.machinery
 import math
 import subprocess
 import sys
@@ -140,7 +141,8 @@ def test_mxnet_imports_without_scikit_learn_which_imports_afterwards():
     done = _run(
         "import sys, mxnet\n"
         "print('sklearn' in sys.modules, mxnet.model.BASE_ESTIMATOR.__name__)\n"
-        "print(type(mxnet.__loader__).__name__, type(mxnet.__spec__.loader).__name__)\n"
+        "model = mxnet.model\n"
+        "print(type(model.__loader__).__name__, type(model.__spec__.loader).__name__)\n"
         "from sklearn.base import BaseEstimator\n"
         "print(BaseEstimator.__module__)"
     )
@@ -152,6 +154,42 @@ def test_mxnet_imports_without_scikit_learn_which_imports_afterwards():
         "SourceFileLoader",
         "sklearn.base",
     ]
+
+
+class _StandInLoader:
+    """A loader that records whether `sklearn` could be imported as it ran."""
+
+    def __init__(self, fail=False):
+        self.fail, self.saw = fail, None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        self.saw = "sklearn" in sys.modules and sys.modules["sklearn"] is None
+        if self.fail:
+            raise RuntimeError("the module's own error")
+
+    def get_filename(self, name):
+        return "/stand-in/model.py"
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["runs", "raises"])
+def test_the_module_runs_without_scikit_learn_which_comes_back_after(monkeypatch, fail):
+    monkeypatch.delitem(sys.modules, "sklearn", raising=False)
+    real = _StandInLoader(fail)
+    loader = d2l_compat._WithoutSklearn(real)
+    module = types.ModuleType("stand_in")
+    module.__spec__ = importlib.machinery.ModuleSpec("stand_in", loader)
+    if fail:
+        with pytest.raises(RuntimeError, match="own error"):
+            loader.exec_module(module)
+    else:
+        loader.exec_module(module)
+    assert real.saw is True
+    assert "sklearn" not in sys.modules
+    assert module.__loader__ is real and module.__spec__.loader is real
+    assert loader.get_filename("stand_in") == "/stand-in/model.py"
 
 
 def test_scikit_learn_imported_first_is_what_mxnet_gets():

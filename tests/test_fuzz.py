@@ -101,7 +101,9 @@ def call(f, *args, **kwargs):
     """Call ``f`` and wait for MXNet, bounding the time; return its result.
 
     The bound is on CPU time (every thread of this process, MXNet's workers
-    included), so that a busy machine cannot fail a call that wall time would.
+    included), which a busy machine inflates far less than wall time (not at
+    all with make test's one OpenMP thread). A call that blocks without
+    computing is left to the isolated test's TEST_SECONDS.
     """
     start = time.process_time()
     out = f(*args, **kwargs)
