@@ -7,13 +7,12 @@ book's build). Here:
 
 * without a browser: sections 1 to 9 and the performance appendix have a deck,
   every notebook with marks has one and no other does; each deck has a title
-  slide, 12 to 25 slides,
-  speaker notes on every slide and a closing slide with the exercises and a
-  link to the section's page; every code cell, output, figure, animation
-  frame and explorer state on a slide is the one stored in the cell it names
-  (an explorer that loads late carries the network the notebook checks), and
-  every cell the notebook marks is on the deck (a deck built before its
-  notebook changed fails here);
+  slide, 12 to 25 slides, speaker notes on every slide and a closing slide
+  with the exercises and a link to the section's page; every code cell,
+  output, figure, animation frame and explorer state on a slide is the one
+  stored in the cell it names (an explorer that loads late carries the network
+  the notebook checks), and every cell the notebook marks is on the deck (a
+  deck built before its notebook changed fails here);
 * in headless Chromium at 1280x720, from ``file://`` with every other request
   aborted: every slide, with all its fragments shown, keeps its content inside
   the slide (nothing sticks out, no line is cut off, no explorer is clipped,
